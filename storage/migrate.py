@@ -1,0 +1,71 @@
+"""Bring a database to the latest schema, after a backup copy of a SQLite file."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+import settings
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def current_revision(database: Database) -> str | None:
+    with database.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def backup_sqlite(path: Path) -> Path:
+    """A consistent copy of a live SQLite database at `<file>.bak`, by SQLite's backup API."""
+    target = path.with_name(path.name + ".bak")
+    source = sqlite3.connect(path)
+    try:
+        copy = sqlite3.connect(target)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+    finally:
+        source.close()
+    return target
+
+
+def upgrade(database: Database) -> bool:
+    """Migrate to the latest revision; True when anything was applied."""
+    database.check()
+    current = current_revision(database)
+    head = head_revision()
+    if current == head:
+        return False
+    path = database.sqlite_path
+    if (
+        current is not None
+        and path is not None
+        and path.exists()
+        and settings.get_bool("OPIT_BACKUP_BEFORE_MIGRATE")
+    ):
+        log.info("backed up the database to %s before migrating", backup_sqlite(path).name)
+    config = alembic_config()
+    with database.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+    log.info("database migrated from %s to %s", current or "empty", head)
+    return True
