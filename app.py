@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import public_form, responses, review, sessions
+from ui import public_form
 from ui.lang import _, language_switch
+from ui.page_spec import staff_pages
 
 
 def run() -> None:
@@ -17,21 +18,13 @@ def run() -> None:
     st.set_page_config(page_title="Opit", page_icon=":material/explore:", layout="wide")
     pages = [
         st.Page(
-            review.render,
-            title=_("Weekly review"),
-            icon=":material/monitoring:",
-            url_path="review",
-            default=True,
-        ),
-        st.Page(
-            responses.render, title=_("Responses"), icon=":material/ballot:", url_path="responses"
-        ),
-        st.Page(
-            sessions.render,
-            title=_("Interviews"),
-            icon=":material/record_voice_over:",
-            url_path="interviews",
-        ),
+            page.render,
+            title=_(page.spec.title),
+            icon=page.spec.icon,
+            url_path=page.spec.url_path,
+            default=page.spec.default,
+        )
+        for page in staff_pages()
     ]
     navigation = st.navigation(pages)
     language_switch()

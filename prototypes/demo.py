@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from i18n import N_, UserError
+from prototypes import demo_answers
 from prototypes import demo_content as content
 from prototypes.repository import (
     add_iteration,
@@ -116,9 +117,9 @@ def _sus_items(rng: random.Random, latent: float) -> list[int]:
 
 
 def _open_answer(rng: random.Random, lang: str, question: str, index: int) -> str:
-    pool = [a for a in content.OPEN_ANSWERS if a[0] == lang and a[1] == question]
+    pool = [a for a in demo_answers.OPEN_ANSWERS if a[0] == lang and a[1] == question]
     (chosen,) = _weighted_sample(rng, pool, [a[3][index] for a in pool], 1)
-    opener = rng.choice(content.OPENERS[lang])
+    opener = rng.choice(demo_answers.OPENERS[lang])
     text = chosen[2]
     return opener + (text[0].lower() + text[1:] if opener else text)
 

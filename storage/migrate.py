@@ -24,13 +24,23 @@ def alembic_config() -> Config:
     return config
 
 
+def head_revisions() -> tuple[str, ...]:
+    """The newest revision of each line of migrations (areas may branch from a common base)."""
+    return tuple(sorted(ScriptDirectory.from_config(alembic_config()).get_heads()))
+
+
 def head_revision() -> str:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    """The latest revisions, joined with '+' when the history has several heads."""
+    return "+".join(head_revisions())
+
+
+def current_revisions(database: Database) -> tuple[str, ...]:
+    with database.engine.connect() as conn:
+        return tuple(sorted(MigrationContext.configure(conn).get_current_heads()))
 
 
 def current_revision(database: Database) -> str | None:
-    with database.engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+    return "+".join(current_revisions(database)) or None
 
 
 def backup_sqlite(path: Path) -> Path:
@@ -53,7 +63,7 @@ def upgrade(database: Database) -> bool:
     database.check()
     current = current_revision(database)
     head = head_revision()
-    if current == head:
+    if current_revisions(database) == head_revisions():
         return False
     path = database.sqlite_path
     if (
@@ -66,6 +76,6 @@ def upgrade(database: Database) -> bool:
     config = alembic_config()
     with database.engine.begin() as conn:
         config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+        command.upgrade(config, "heads")
     log.info("database migrated from %s to %s", current or "empty", head)
     return True

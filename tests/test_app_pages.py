@@ -15,7 +15,7 @@ TIMEOUT = 30
 
 
 def page_script(module: str) -> str:
-    return f"from ui import {module}\n{module}.render()\n"
+    return f"from ui.pages import {module}\n{module}.render()\n"
 
 
 def run_page(module: str) -> AppTest:

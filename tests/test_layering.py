@@ -7,10 +7,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 #: each package may import only those to its right (and itself)
-ORDER = ["app", "cli", "ui", "prototypes", "surveys", "research", "storage", "settings"]
 RANK = {
     "app": 0,
     "cli": 0,
+    "commands": 0,
     "ui": 1,
     "prototypes": 2,
     "surveys": 3,
@@ -23,7 +23,7 @@ RANK = {
 
 def modules() -> list[Path]:
     files = [ROOT / "app.py", ROOT / "cli.py", ROOT / "settings.py", ROOT / "i18n.py"]
-    for package in ("ui", "prototypes", "surveys", "research", "storage"):
+    for package in ("commands", "ui", "prototypes", "surveys", "research", "storage"):
         files += [p for p in (ROOT / package).rglob("*.py") if "migrations" not in p.parts]
     return files
 

@@ -14,7 +14,9 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 def test_readme_lists_every_setting_with_its_default():
     text = README.read_text(encoding="utf-8")
     for setting in settings.SETTINGS:
-        row = next((line for line in text.splitlines() if f"`{setting.name}`" in line), None)
+        row = next(
+            (line for line in text.splitlines() if line.startswith(f"| `{setting.name}`")), None
+        )
         assert row is not None, f"README's settings table misses {setting.name}"
         assert f"`{setting.default}`" in row, f"README gives another default for {setting.name}"
 

@@ -16,6 +16,7 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = (
+    "commands",
     "app.py",
     "cli.py",
     "settings.py",

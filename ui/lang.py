@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from i18n import LANGUAGES, default_language, gettext_for
+from i18n import LANGUAGES, N_, default_language, gettext_for
 from ui import state
+
+__all__ = ["N_", "_", "current", "language_switch", "set_language"]
 
 
 def current() -> str:

@@ -22,7 +22,16 @@ from research.repository import (
 from ui import state
 from ui.context import WorkContext, choose_context
 from ui.database import database
-from ui.lang import _, current
+from ui.lang import N_, _, current
+from ui.page_spec import PageSpec
+
+PAGE = PageSpec(
+    N_("Interviews"),
+    ":material/record_voice_over:",
+    "interviews",
+    order=40,
+    roles=("admin", "researcher"),
+)
 
 
 def outcome_names() -> dict[str, str]:

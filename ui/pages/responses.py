@@ -10,7 +10,12 @@ from surveys.definition import QuestionType, label_in
 from surveys.repository import QuestionnaireInfo, questionnaires_of_iteration, response_rows
 from ui.context import choose_context
 from ui.database import database
-from ui.lang import _, current
+from ui.lang import N_, _, current
+from ui.page_spec import PageSpec
+
+PAGE = PageSpec(
+    N_("Responses"), ":material/ballot:", "responses", order=30, roles=("admin", "researcher")
+)
 
 
 def responses_frame(questionnaire: QuestionnaireInfo, rows: list[dict], lang: str) -> pd.DataFrame:

@@ -11,7 +11,10 @@ from prototypes.repository_metrics import data_fingerprint, iteration_data
 from prototypes.review import IterationSummary, WeeklyReview, build_review, trend_rows
 from ui.context import choose_context, iteration_label
 from ui.database import database
-from ui.lang import _, current
+from ui.lang import N_, _, current
+from ui.page_spec import PageSpec
+
+PAGE = PageSpec(N_("Weekly review"), ":material/monitoring:", "review", order=10, default=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
