@@ -1,8 +1,9 @@
 """Database fixtures: a real, migrated database per test, on SQLite or PostgreSQL.
 
 By default every test gets its own SQLite file, copied from a template migrated once. When
-OPIT_TEST_DATABASE_URL is set (CI sets it to the local PostgreSQL), the same tests run there: the
-schema is rebuilt once per run and every table is emptied before each test.
+OPIT_TEST_DATABASE_URL is set (CI sets it to the local PostgreSQL), the same tests run there, in a
+schema of this run's own (so runs sharing one database never meet): migrated once, and every table
+emptied before each test.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from storage.db import Database, connect, forget
 from storage.migrate import upgrade
@@ -32,15 +34,26 @@ def _empty_postgres(database: Database) -> None:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
 
 
+def _run_schema_url(schema: str) -> str:
+    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    return url.render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def _postgres() -> Iterator[Database]:
-    database = connect(POSTGRES_URL)
-    with database.engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
+    schema = f"opit_test_{os.getpid()}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = _run_schema_url(schema)
+    database = connect(url)
     upgrade(database)
     yield database
-    forget(POSTGRES_URL)
+    forget(url)
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    admin.dispose()
 
 
 @pytest.fixture(scope="session")

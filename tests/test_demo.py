@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 
 from sqlalchemy import func, select
@@ -61,13 +62,18 @@ def test_demo_is_deterministic(database, tmp_path):
     from storage.db import connect, forget
     from storage.migrate import upgrade
 
+    def utc(moment: dt.datetime) -> dt.datetime:
+        # SQLite hands back naive UTC times, PostgreSQL aware ones: compare the instants.
+        return moment.astimezone(dt.UTC) if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
     def fingerprint(db):
         with db.read() as session:
-            return session.execute(
+            rows = session.execute(
                 select(Response.submission_id, Response.language, Response.submitted_at).order_by(
                     Response.submission_id
                 )
             ).all()
+        return [(sid, lang, utc(at)) for sid, lang, at in rows]
 
     load_demo(database)
     other_url = f"sqlite:///{tmp_path / 'second.db'}"
