@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 import settings
@@ -141,7 +141,9 @@ class Database:
         try:
             with self._reader() as session:
                 yield session
-        except (OperationalError, InterfaceError) as err:
+        except IntegrityError:
+            raise
+        except DBAPIError as err:
             log.error("database read failed: %s", type(err.orig or err).__name__)
             raise StorageBusy() from err
 
@@ -149,13 +151,16 @@ class Database:
     def write(self) -> Iterator[Session]:
         """A session whose work is committed when the block ends without an exception.
 
-        A lost connection, a lock timeout or a failed commit rolls everything back and raises
-        StorageBusy, which a page shows as "nothing was saved, try again".
+        A lost connection, a lock timeout, a failed commit or any other database failure but an
+        integrity error (which repositories handle) rolls everything back and raises StorageBusy,
+        which a page shows as "nothing was saved, try again"; the cause is logged, without data.
         """
         try:
             with self._writer() as session, session.begin():
                 yield session
-        except (OperationalError, InterfaceError) as err:
+        except IntegrityError:
+            raise
+        except DBAPIError as err:
             log.error("database write failed: %s", type(err.orig or err).__name__)
             raise StorageBusy() from err
 

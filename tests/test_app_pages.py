@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
 from storage.schema import Questionnaire, Response
+from tests.accounts import sign_in
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 30
@@ -20,7 +21,7 @@ def page_script(module: str) -> str:
 
 def run_page(module: str) -> AppTest:
     at = AppTest.from_string(page_script(module), default_timeout=TIMEOUT)
-    return at.run()
+    return sign_in(at, "researcher").run()
 
 
 def open_token(database) -> str:
@@ -33,7 +34,14 @@ def count_responses(database) -> int:
         return session.scalar(select(func.count(Response.id)))
 
 
-@pytest.mark.parametrize("module", ["review", "responses", "sessions"])
+def page_modules() -> list[str]:
+    """Every staff page app.py shows, by module name (ui/pages/<name>.py)."""
+    from ui.page_spec import staff_pages
+
+    return [page.render.__module__.rsplit(".", 1)[1] for page in staff_pages()]
+
+
+@pytest.mark.parametrize("module", page_modules())
 def test_staff_page_renders_on_demo(app_database, module):
     at = run_page(module)
     assert not at.exception
@@ -50,13 +58,13 @@ def test_review_shows_this_iteration_beside_the_last(app_database):
 
 
 def test_app_entry_renders_review_by_default(app_database):
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at = sign_in(AppTest.from_file(APP, default_timeout=TIMEOUT)).run()
     assert not at.exception
     assert at.title[0].value == "Седмичен преглед"
 
 
 def test_language_switch_to_english(app_database):
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at = sign_in(AppTest.from_file(APP, default_timeout=TIMEOUT)).run()
     at.session_state["app.language"] = "en"
     at.run()
     assert at.title[0].value == "Weekly review"
@@ -131,3 +139,26 @@ def test_missing_answers_keep_the_form_and_say_what_to_fix(app_database):
     assert count_responses(app_database) == before
     assert at.radio(key="public.q.seq_overall").value == 6
     assert any("десет твърдения" in e.value for e in at.error)
+
+
+def test_a_failed_save_keeps_the_answers_to_send_again(app_database):
+    before = count_responses(app_database)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["s"] = open_token(app_database)
+    at.run()
+    answer_demo_form(at)
+    with app_database.engine.begin() as conn:  # the table vanishes: every insert now fails
+        conn.exec_driver_sql("ALTER TABLE answers RENAME TO answers_away")
+    try:
+        at.button[0].click()
+        at.run()
+        assert not at.exception
+        assert any("Не успяхме да запазим" in e.value for e in at.error)
+        assert at.radio(key="public.q.seq_overall").value == 6
+    finally:
+        with app_database.engine.begin() as conn:
+            conn.exec_driver_sql("ALTER TABLE answers_away RENAME TO answers")
+    at.button[0].click()
+    at.run()
+    assert at.title[0].value == "Благодарим ви!"
+    assert count_responses(app_database) == before + 1
