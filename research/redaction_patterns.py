@@ -3,11 +3,12 @@
 Each finder takes the text and returns candidates ``(start, end, kind)``; research.redaction
 chooses among overlapping candidates and replaces them. Numbers are read as *runs*: digit groups
 joined by single separators (space, dash, dot, slash, brackets): "+359 (0) 888 123-456" is one
-run of five groups. Phones and cards are whole groups of a run, ЕГН and ЛНЧ a single 10-digit group.
+run of five groups. Phones and cards are whole groups of a run, ЕГН and ЛНЧ a 10-digit group (or,
+for an ЕГН, "750102 0018").
 
 A candidate never depends on the text it would be replaced with: context words are not read inside
-placeholders, and a gap with digits or brackets breaks an ID card's context, so redacting redacted
-text finds nothing new.
+placeholders, a keyword glued to a "]" counts as glued to a word, and a placeholder between an ID
+card's context word and its number breaks the link, so redacting redacted text finds nothing new.
 """
 
 from __future__ import annotations
@@ -77,26 +78,25 @@ DATE_LIKE = re.compile(
 MOBILE_NSN = re.compile(r"(?:8[7-9]|9[89])[0-9]{7}")
 LANDLINE_NSN = re.compile(r"(?!8[7-9]|9[89])[2-9][0-9]{7}")  # not a mobile prefix
 
-EGN_CONTEXT = re.compile(r"(?<![\w\[])(?:егн|egn|ucn|единен\s+граждански|personal\s+number)", re.I)
+EGN_CONTEXT = re.compile(
+    r"(?<![\w\[\]])(?:егн|egn|ucn|единен\s+граждански|personal\s+number)", re.I
+)
 LNCH_CONTEXT = re.compile(
-    r"(?<![\w\[])(?:лнч|lnch|lnc|чужден\w*|foreigner\w*|residen\w*|пребиваване)", re.I
+    r"(?<![\w\[\]])(?:лнч|lnch|lnc|чужден\w*|foreigner\w*|residen\w*|пребиваване)", re.I
 )
 CONTEXT_WINDOW = 40
-WEAK = (Kind.PHONE, Kind.CARD)  # a short checksum or none: not read inside a mistyped IBAN
 
 
 Group = tuple[int, int, str]  # start, end, digits
 
 
-def _phone_nsn_ok(digits: str, plus: bool) -> bool:
+def _phone_nsn_ok(digits: str) -> bool:
     """Whether the digits are a Bulgarian number: +359/00359/359 or trunk 0, then a valid NSN."""
-    if plus or digits.startswith("359"):
-        if not digits.startswith("359"):
-            return False
+    if digits.startswith("359"):
         nsn = digits[3:]
     elif digits.startswith("00359"):
         nsn = digits[5:]
-    elif digits[0] == "0" and digits[1] != "0":
+    elif digits[0] == "0" and digits[1] != "0":  # also the odd "+0888 …"
         nsn = digits[1:]
         return bool(MOBILE_NSN.fullmatch(nsn) or LANDLINE_NSN.fullmatch(nsn))
     else:
@@ -110,18 +110,16 @@ def _phones(text: str, groups: list[Group]) -> list[Candidate]:
     """From each group that can open a phone number, the longest whole-group number that is one."""
     found: list[Candidate] = []
     for i, (start, _, first) in enumerate(groups):
-        before = text[start - 1 : start] if start else ""
-        plus = i == 0 and before == "+"
-        if not (plus or first[0] == "0" or first.startswith("359")):
+        if not (first[0] == "0" or first.startswith("359")):
             continue
-        if before in ("+", "("):
+        if start and text[start - 1] in "+(":
             start -= 1
         digits, best = "", 0
         for _, end, group in groups[i : i + 8]:
             digits += group
             if len(digits) > 14:
                 break
-            if len(digits) >= 9 and _phone_nsn_ok(digits, plus):
+            if len(digits) >= 9 and _phone_nsn_ok(digits):
                 best = end
         if not best or DATE_LIKE.search(text, start, best):
             continue
@@ -154,17 +152,78 @@ def _cards(text: str, groups: list[Group]) -> list[Candidate]:
 
 
 def _classify_ten(text: str, start: int, digits: str) -> Kind | None:
-    """ЕГН or ЛНЧ for a 10-digit group, by checksum and the words just before it."""
+    """ЕГН, ЛНЧ or phone for a 10-digit group that passes a checksum, by the words just before it.
+
+    Whether it is redacted depends on the checksums alone; the context only names the kind."""
     valid_egn, valid_pnf = egn.is_valid(digits), pnf.is_valid(digits)
     if not (valid_egn or valid_pnf):
         return None
-    window = text[max(0, start - CONTEXT_WINDOW) : start]
-    says_lnch = LNCH_CONTEXT.search(window) is not None
-    if valid_egn and (not valid_pnf or not says_lnch or EGN_CONTEXT.search(window)):
+    window = (max(0, start - CONTEXT_WINDOW), start)  # searched in place, so lookbehinds see
+    says_lnch = LNCH_CONTEXT.search(text, *window) is not None
+    if valid_egn and (not valid_pnf or not says_lnch or EGN_CONTEXT.search(text, *window)):
         return Kind.EGN
     if digits[0] == "0" and MOBILE_NSN.fullmatch(digits[1:]) and not says_lnch:
-        return None  # a mobile number; the phone finder takes it
+        return Kind.PHONE  # a mobile number that happens to pass the ЛНЧ checksum
     return Kind.LNCH
+
+
+def find_numbers(text: str) -> tuple[list[Candidate], list[Candidate]]:
+    """ЕГН, ЛНЧ, phones, payment cards and ID card numbers, read from the runs of digits: those
+    that passed a checksum or stand after a context word, and the weaker phones and cards."""
+    found: list[Candidate] = []
+    weak: list[Candidate] = []
+    for run in RUN.finditer(text):
+        run_start, run_end = run.span()
+        run_text = run.group()
+        digits = run_text.translate(SEPARATORS)
+        if len(digits) < 9:  # dates, case numbers: at most an ID card's "AA1234567"
+            if len(run_text) == 7 and len(digits) == 7:
+                found.extend(_id_cards(text, run_start, 7))
+            continue
+        if len(digits) == len(run_text):
+            groups = [(run_start, run_end, digits)]
+        else:
+            groups = [(m.start(), m.end(), m.group()) for m in GROUP.finditer(text, *run.span())]
+        for i, (start, end, group) in enumerate(groups):
+            if len(group) == 10:
+                kind = _classify_ten(text, start, group)
+                if kind is not None:
+                    found.append((start, end, kind))
+            elif len(group) == 6 and i + 1 < len(groups) and len(groups[i + 1][2]) == 4:
+                # an ЕГН written as birth date and the rest: "750102 0018"
+                if egn.is_valid(group + groups[i + 1][2]) and text[end] in " -":
+                    found.append((start, groups[i + 1][1], Kind.EGN))
+            elif len(group) in (7, 9):
+                found.extend(_id_cards(text, start, len(group)))
+        weak.extend(_phones(text, groups))
+        if len(digits) >= 13:
+            weak.extend(_cards(text, groups))
+    return found, weak
+
+
+# ---------------------------------------------------------------- IBAN, e-mail, ID card numbers
+
+IBAN_RUN = re.compile(  # a Latin letter first, so the engine skips other characters fast
+    rf"[A-Za-z](?<![A-Za-z].)[A-Za-z][0-9]{{2}}(?:{SP}?[A-Za-z0-9]{{4}}){{2,7}}"
+    rf"(?:{SP}?[A-Za-z0-9]{{1,4}})?"
+)
+EMAIL_DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+")
+
+ID_CONTEXT = re.compile(
+    r"(?<![\w\[\]])(?:лична(?:та)?(?:\s+ми)?\s+карта|л\.\s?к\.|лк|"
+    r"(?:id|identity)(?:\s+|-)card|id\s+(?:no\b|number)|паспорт\w*|passport\w*|"
+    r"документ\w*\s+за\s+самоличност)(?!\w)",
+    re.I,
+)
+# Up to six words or numbers between the context word and the number, within one sentence; a
+# placeholder ("[") in between breaks it, so redacted text never gains a new ID card number.
+ID_GAP_WORD = r"(?<!\w)(?:[0-9]+(?:[./:-][0-9]+)*|[^\W\d_]{1,4}\.|[^\W\d_]+)(?!\w)"
+ID_NUMBER = re.compile(
+    rf"(?:[^\w\[\].!?]*?{ID_GAP_WORD}){{0,6}}?[^\w\[\].!?]*?"
+    rf"(?<!\w)([{UP}{LOW}]{{2}}{SP}?[0-9]{{7}}|[0-9]{{9}})(?![\w\[]|[-./][0-9\[])"
+)
+ID_LETTERS = re.compile(rf"(?<!\w)[{UP}{LOW}]{{2}}{SP}?$")
+ID_WINDOW = 120
 
 
 def find_ibans(text: str) -> tuple[list[Candidate], list[tuple[int, int]]]:
@@ -172,7 +231,8 @@ def find_ibans(text: str) -> tuple[list[Candidate], list[tuple[int, int]]]:
     and the spans shaped like an IBAN that are not one (a mistyped IBAN is no phone or card)."""
     found: list[Candidate] = []
     shapes: list[tuple[int, int]] = []
-    for match in IBAN_RUN.finditer(text):
+    match = IBAN_RUN.search(text)
+    while match:
         ends = [i + 1 for i in range(match.start(), match.end()) if text[i].isalnum()]
         compact = "".join(text[i - 1] for i in ends)
         for length in range(len(compact), 14, -1):
@@ -182,6 +242,8 @@ def find_ibans(text: str) -> tuple[list[Candidate], list[tuple[int, int]]]:
                 break
         else:
             shapes.append(match.span())
+            end = match.start() + 1
+        match = IBAN_RUN.search(text, end)  # the next may start inside this match's tail
     return found, shapes
 
 
@@ -197,59 +259,6 @@ def _id_cards(text: str, number_start: int, size: int) -> list[Candidate]:
         if number and number.start(1) == number_start:
             return [(number_start, number.end(1), Kind.ID_CARD)]
     return []
-
-
-def find_numbers(text: str) -> list[Candidate]:
-    """ЕГН, ЛНЧ, phones, payment cards and ID card numbers, read from the runs of digits."""
-    found: list[Candidate] = []
-    for run in RUN.finditer(text):
-        run_start, run_end = run.span()
-        run_text = run.group()
-        digits = run_text.translate(SEPARATORS)
-        if len(digits) < 9:  # dates, case numbers: at most an ID card's "AA1234567"
-            if len(run_text) == 7 and len(digits) == 7:
-                found.extend(_id_cards(text, run_start, 7))
-            continue
-        if len(digits) == len(run_text):
-            groups = [(run_start, run_end, digits)]
-        else:
-            groups = [(m.start(), m.end(), m.group()) for m in GROUP.finditer(text, *run.span())]
-        for start, end, group in groups:
-            if len(group) == 10:
-                kind = _classify_ten(text, start, group)
-                if kind is not None:
-                    found.append((start, end, kind))
-            elif len(group) in (7, 9):
-                found.extend(_id_cards(text, start, len(group)))
-        found.extend(_phones(text, groups))
-        if len(digits) >= 13:
-            found.extend(_cards(text, groups))
-    return found
-
-
-# ---------------------------------------------------------------- IBAN, e-mail, ID card numbers
-
-IBAN_RUN = re.compile(  # a Latin letter first, so the engine skips other characters fast
-    rf"[A-Za-z](?<![A-Za-z].)[A-Za-z][0-9]{{2}}(?:{SP}?[A-Za-z0-9]{{4}}){{2,7}}"
-    rf"(?:{SP}?[A-Za-z0-9]{{1,4}})?"
-)
-EMAIL_DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)+")
-
-ID_CONTEXT = re.compile(
-    r"(?<![\w\[])(?:лична(?:та)?(?:\s+ми)?\s+карта|л\.\s?к\.|лк|"
-    r"(?:id|identity)(?:\s+|-)card|id\s+(?:no\b|number)|паспорт\w*|passport\w*|"
-    r"документ\w*\s+за\s+самоличност)(?!\w)",
-    re.I,
-)
-# Up to six words or numbers between the context word and the number, within one sentence; a
-# placeholder ("[") in between breaks it, so redacted text never gains a new ID card number.
-ID_GAP_WORD = r"(?<!\w)(?:[0-9]+(?:[./:-][0-9]+)*|[^\W\d_]{1,4}\.|[^\W\d_]+)(?!\w)"
-ID_NUMBER = re.compile(
-    rf"(?:[^\w\[\].!?]*?{ID_GAP_WORD}){{0,6}}?[^\w\[\].!?]*?"
-    rf"(?<!\w)([{UP}{LOW}]{{2}}{SP}?[0-9]{{7}}|[0-9]{{9}})(?!\w|[-./][0-9])"
-)
-ID_LETTERS = re.compile(rf"(?<!\w)[{UP}{LOW}]{{2}}{SP}?$")
-ID_WINDOW = 120
 
 
 def find_emails(text: str) -> list[Candidate]:
@@ -269,7 +278,7 @@ def find_emails(text: str) -> list[Candidate]:
 
 # ---------------------------------------------------------------- street addresses
 
-QUOTED = r"[„“\"«”][^„“”\"«»\n]{1,50}[“”\"»]"
+QUOTED = r"[„“\"«”][^„“”\"«»\n\[\]]{1,50}[“”\"»]"  # no placeholder inside
 # A street's name: up to five words, the first not "и"; lowercase words too ("Черни връх", or
 # "ул. граф игнатиев 15" typed on a phone), but not the little words of a sentence that goes on
 # ("ул. Шипка е на 5 минути"), so the number must follow the name.
@@ -295,14 +304,14 @@ UNITS = (
     rf"sec|hour|day|year|people|times|[гчм]\.?(?!\w))|{SP}*[€$%])"
 )
 NUM = (
-    rf"(?:(?:№|No\.?|Nr\.?|номер){SP}*)?[0-9]{{1,3}}(?![0-9])(?:[{UP}{LOW}](?!\w))?"
-    rf"(?:{SP}?[-/]{SP}?[0-9]{{1,3}}(?![0-9]))?(?![.,:][0-9]|{UNITS})"
+    rf"(?:(?:№|No\.?|Nr\.?|номер){SP}*)?[0-9]{{1,3}}(?![0-9])(?:[{UP}{LOW}](?![\w\[]))?"
+    rf"(?:{SP}?[-/]{SP}?[0-9]{{1,3}}(?![0-9]))?(?![.,:][0-9\[]|{UNITS})"
 )
 
 
 def _keyword(alternatives: str) -> str:
     """A case-insensitive keyword not glued to a preceding word; without a dot, a whole word."""
-    return rf"(?<![\w.])(?i:{alternatives})(?:(?<=\.)|(?!\w))"
+    return rf"(?<![\w.\]])(?i:{alternatives})(?:(?<=\.)|(?![\w\[]))"
 
 
 STREET_KW = _keyword(
@@ -317,11 +326,11 @@ TAIL_KW = _keyword(
 )
 TAIL = (
     rf"{SP}*,?{SP}*{TAIL_KW}{SP}*(?:№{SP}*)?"
-    rf"(?:[0-9]{{1,4}}[{UP}{LOW}]?|[{UP}{LOW}])(?![\w/-]|[.,][0-9])"
+    rf"(?:[0-9]{{1,4}}[{UP}{LOW}]?|[{UP}{LOW}])(?![\w\[/-]|[.,][0-9\[])"
 )
 EN_SUFFIX = (
     r"(?:Str\.?|Street|St\.|Blvd\.?|Boulevard|Ave\.?|Avenue|Road|Rd\.|Sq\.|Square)"
-    r"(?:(?<=\.)|(?!\w))"
+    r"(?:(?<=\.)|(?![\w\[]))"
 )
 DISTRICT = rf"{DISTRICT_KW}{SP}*(?:{QUOTED}|{NAME_WORDS})"
 
@@ -332,24 +341,25 @@ ADDRESS_LOCAL = re.compile(
     rf"(?:{SP}*{NUM}(?:{TAIL}){{0,4}}|(?:{TAIL}){{1,4}})"
     rf"(?:{SP}*,{SP}*{DISTRICT}(?!{SP}*{NUM}))?"
     # бл. 512, вх. Б, ет. 3
-    rf"|{BLOCK_KW}{SP}*(?:№{SP}*)?[0-9]{{1,4}}[{UP}{LOW}]?(?![\w/-])(?:{TAIL}){{1,4}}"
+    rf"|{BLOCK_KW}{SP}*(?:№{SP}*)?[0-9]{{1,4}}[{UP}{LOW}]?(?![\w\[/-])(?:{TAIL}){{1,4}}"
 )
 ADDRESS_ENGLISH = re.compile(
     # 15 Graf Ignatiev Str.
-    rf"(?<![\w.,/-])[0-9]{{1,3}}[A-Za-z]?{SP}+(?:{QUOTED}|{EN_NAME}){SP}+{EN_SUFFIX}"
+    rf"(?<![\w.,/\]-])[0-9]{{1,3}}[A-Za-z]?{SP}+(?:{QUOTED}|{EN_NAME}){SP}+{EN_SUFFIX}"
     rf"(?:{TAIL}){{0,4}}"
     # Vitosha Blvd 42
-    rf"|(?<![\w.])(?:{QUOTED}|{EN_NAME}){SP}+{EN_SUFFIX}{SP}*{NUM}(?:{TAIL}){{0,4}}"
+    rf"|(?<![\w.\]])(?:{QUOTED}|{EN_NAME}){SP}+{EN_SUFFIX}{SP}*{NUM}(?:{TAIL}){{0,4}}"
 )
 # Where a local address can start: the first two letters of a keyword, at the start of a word (a
 # character class first lets the regex engine skip ahead fast). English ones need a capitalised
 # suffix, so a substring test spares most texts the English pattern.
-LOCAL_START = re.compile(r"[УуБбПпЖжКкUuSsBb][лЛуУвВ.кКlLtTuUqQ \u00a0](?<!\w..)")
+LOCAL_START = re.compile(r"[УуБбПпЖжКкUuSsBb][лЛуУвВ.кКlLtTuUqQ \u00a0](?<![\w\]]..)")
 ENGLISH_HINTS = ("Str", "St.", "Blvd", "Boulevard", "Ave", "Road", "Rd.", "Sq")
 ENGLISH_SUFFIX = re.compile(EN_SUFFIX)
 
 
 def find_addresses(text: str) -> list[Candidate]:
+    """Street addresses: a keyword (ул., бул., ж.к., бл. …), a name and a number; English forms."""
     found: list[Candidate] = []
     end = 0
     for hit in LOCAL_START.finditer(text):
@@ -357,11 +367,11 @@ def find_addresses(text: str) -> list[Candidate]:
             found.append((match.start(), match.end(), Kind.ADDRESS))
             end = match.end()
     if any(hint in text for hint in ENGLISH_HINTS):
-        for hit in ENGLISH_SUFFIX.finditer(text):  # search only around each suffix
-            window = (max(0, hit.start() - 80), min(len(text), hit.end() + 60))
-            found.extend(
-                (m.start(), m.end(), Kind.ADDRESS) for m in ADDRESS_ENGLISH.finditer(text, *window)
-            )
+        for hit in ENGLISH_SUFFIX.finditer(text):  # search only around each suffix; then match
+            window = (max(0, hit.start() - 80), min(len(text), hit.end() + 60))  # in full text
+            for start in sorted({m.start() for m in ADDRESS_ENGLISH.finditer(text, *window)}):
+                if match := ADDRESS_ENGLISH.match(text, start):
+                    found.append((start, match.end(), Kind.ADDRESS))
     return found
 
 
@@ -369,12 +379,15 @@ def find_all(text: str) -> list[Candidate]:
     """Every candidate in the text, overlapping ones included."""
     if not HAS_DIGIT.search(text):
         return find_emails(text)
-    numbers = find_numbers(text)
+    found, weak = find_numbers(text)
     ibans, shapes = find_ibans(text)
-    if shapes:
-        numbers = [
-            (start, end, kind)
-            for start, end, kind in numbers
-            if kind not in WEAK or not any(s <= start and end <= e for s, e in shapes)
-        ]
-    return [*numbers, *ibans, *find_emails(text), *find_addresses(text)]
+    found += ibans + find_emails(text) + find_addresses(text)
+    for start, end in shapes:
+        # A mistyped IBAN hides no phone or card: drop those wholly inside it, unless something
+        # reaches in from outside or passed a checksum (redacting that would change the shape).
+        touching = [c for c in weak if c[0] < end and c[1] > start]
+        if all(start <= c[0] and c[1] <= end for c in touching) and not any(
+            c[0] < end and c[1] > start for c in found
+        ):
+            weak = [c for c in weak if c not in touching]
+    return found + weak

@@ -59,6 +59,7 @@ FOUND = [
     ("Детето е родено 2002 г., ЕГН {}.", EGN_2002, Kind.EGN),
     ("Прадядо ми ({}) е в регистъра.", EGN_1885, Kind.EGN),
     ("ЕГН:{};", EGN_1975, Kind.EGN),
+    ("ЕГН {} (с интервал)", "750102 0018", Kind.EGN),
     # ЛНЧ
     ("Моят ЛНЧ е {} и формулярът не го приема.", LNCH, Kind.LNCH),
     ("Foreigner's number (LNCh): {}.", LNCH, Kind.LNCH),
@@ -182,9 +183,7 @@ def test_a_number_valid_as_egn_and_lnch_is_an_egn_unless_the_text_says_lnch() ->
     assert only(f"ЕГН/ЛНЧ: {EGN_AND_LNCH}").kind is Kind.EGN
 
 
-def test_a_mobile_number_that_passes_the_lnch_checksum_is_a_phone_unless_the_text_says_lnch() -> (
-    None
-):
+def test_a_mobile_number_passing_the_lnch_checksum_is_a_phone_unless_the_text_says_lnch() -> None:
     assert pnf.is_valid(MOBILE_AND_LNCH)
     assert only(f"Тел. {MOBILE_AND_LNCH}").kind is Kind.PHONE
     assert only(f"ЛНЧ {MOBILE_AND_LNCH}").kind is Kind.LNCH
