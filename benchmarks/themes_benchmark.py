@@ -1,0 +1,495 @@
+"""Themes: quality against gold intents, and time and peak memory at 10k, 50k and 100k answers.
+
+    .venv/bin/python benchmarks/themes_benchmark.py [--quick]
+
+Quality: NMI, ARI and accuracy after Hungarian matching, with k = the number of gold labels, on
+banking77 test.csv (3,080 queries, 77 intents) and clinc150 data_full.json "test" (the 4,500
+in-scope queries, 150 intents; out-of-scope ones left out), beside a naive baseline run in the same
+process: `TfidfVectorizer()` + `KMeans(n_clusters=k, random_state=0)`, default settings. Opit's
+variants show what each step brings; answers Opit leaves unclassified (-1) count as one more
+cluster. A templated Bulgarian set (themes about changing the address registration online, 9 gold
+themes) is scored too; it is easy and only shows that Bulgarian works end to end.
+
+Speed: `theme_answers` (language detection, sentiment, tokens, vectors, automatic k, clustering,
+labels, quotes) on 10k, 50k and 100k answers, each size in its own subprocess so that its peak RSS
+(VmHWM) is its own. Corpora: 75% Bulgarian answers from the templates below and 25% English queries
+sampled with replacement from banking77 + clinc150. Loading the models (lingua, simplemma, VADER,
+WordLlama) is timed apart, as "warm-up": a running app pays it once per process. Other agents share
+the 2 cores, so the timings are noisier and slower than on a quiet machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import itertools
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+from sklearn.cluster import KMeans
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+from sklearn.metrics.cluster import contingency_matrix
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
+
+from _results import write_section  # noqa: E402
+
+from research.themes import ThemeModel, theme_answers  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data"
+SEED = 0
+
+
+# --- Bulgarian short answers about changing the address registration online ---------------------
+
+# theme → core phrasings; a generated answer is prefix + core + detail + ending.
+BG_THEMES: dict[str, list[str]] = {
+    "payment": [
+        "плащането с карта не мина",
+        "не можах да платя таксата онлайн",
+        "картата ми беше отхвърлена при плащане",
+        "грешка при плащането на таксата",
+        "плащането през ePay не работи",
+        "таксата се плати два пъти",
+        "не разбрах колко е таксата и как се плаща",
+        "след плащането страницата блокира",
+    ],
+    "form": [
+        "не намерих формуляра за промяна на адреса",
+        "къде е заявлението за адресна регистрация",
+        "трудно се намира формулярът на сайта",
+        "търсих бланката половин час",
+        "формулярът е скрит в менюто",
+        "не можах да открия къде се подава заявлението",
+        "линкът към формуляра не води никъде",
+    ],
+    "login": [
+        "не мога да вляза с електронен подпис",
+        "влизането с КЕП не работи",
+        "идентификацията с ПИК не минава",
+        "Евротръст не потвърди самоличността ми",
+        "електронната идентичност не се разпознава",
+        "системата не приема моя електронен подпис",
+        "вход с подпис дава грешка",
+    ],
+    "owner": [
+        "собственикът трябва да даде съгласие",
+        "декларацията от собственика е проблем",
+        "хазяинът не иска да подпише декларацията",
+        "нужно е нотариално заверено съгласие на собственика",
+        "как да докажа, че живея под наем без съгласие на собственика",
+        "собственикът живее в чужбина и не може да подпише",
+    ],
+    "confirmation": [
+        "не получих потвърждение по имейл",
+        "чакам удостоверението вече две седмици",
+        "няма никакво потвърждение, че заявлението е прието",
+        "не знам дали заявлението ми е обработено",
+        "удостоверението за адрес не пристигна",
+        "статусът на заявлението не се променя",
+    ],
+    "counter": [
+        "пак трябваше да отида на гише",
+        "накараха ме да ида до районната администрация",
+        "на гишето казаха, че онлайн заявлението не важи",
+        "опашката в района беше огромна",
+        "все пак ходих лично до общината",
+    ],
+    "address_terms": [
+        "не разбирам разликата между постоянен и настоящ адрес",
+        "объркващо е кой адрес е постоянен и кой настоящ",
+        "не беше ясно дали да сменя настоящия или постоянния адрес",
+        "термините постоянен и настоящ адрес са неясни",
+    ],
+    "upload": [
+        "не можах да кача документа",
+        "файлът е твърде голям за качване",
+        "качването на снимка на личната карта се проваля",
+        "системата не приема PDF файл",
+        "прикаченият документ изчезна след запис",
+    ],
+    "praise": [
+        "много по-лесно отколкото на гише",
+        "всичко стана за десет минути, браво",
+        "удобна и бърза услуга",
+        "благодаря, всичко мина гладко",
+        "най-накрая нещо работи онлайн",
+        "ясно и просто, супер",
+    ],
+}
+BG_PREFIXES = [
+    "",
+    "",
+    "",
+    "Честно казано, ",
+    "Като цяло ",
+    "Ами ",
+    "За съжаление ",
+    "Според мен ",
+    "Вчера ",
+    "При промяната на адреса ",
+]
+BG_ENDINGS = ["", "", ".", ".", "!", "!!", " :(", "...", " и се отказах.", " Моля, оправете го."]
+BG_DETAILS = ["", "", "", " на телефона", " от компютъра", " два пъти", " вчера вечерта"]
+BG_SHORT = ["ок", "Добре", "няма", "-", "👍", "...", "не знам", "нищо", "ОК!", "🙂", "?", "да"]
+
+
+def bulgarian_answers(n: int, seed: int = 0) -> tuple[list[str], list[str]]:
+    """`n` Bulgarian answers from the templates and their theme (or "short" for "ok", emoji)."""
+    rng = random.Random(seed)
+    names = sorted(BG_THEMES)
+    texts, gold = [], []
+    for _ in range(n):
+        if rng.random() < 0.05:
+            texts.append(rng.choice(BG_SHORT))
+            gold.append("short")
+            continue
+        theme = rng.choice(names)
+        core = rng.choice(BG_THEMES[theme])
+        text = rng.choice(BG_PREFIXES) + core + rng.choice(BG_DETAILS) + rng.choice(BG_ENDINGS)
+        text = text[0].upper() + text[1:] if rng.random() < 0.7 else text
+        texts.append(text)
+        gold.append(theme)
+    return texts, gold
+
+
+# --- data -----------------------------------------------------------------------------------------
+
+
+def banking77(split: str = "test") -> tuple[list[str], list[str]]:
+    with (DATA / "banking77" / f"{split}.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    return [r["text"] for r in rows], [r["category"] for r in rows]
+
+
+def clinc150(split: str = "test") -> tuple[list[str], list[str]]:
+    items = json.loads((DATA / "clinc150" / "data_full.json").read_text(encoding="utf-8"))[split]
+    return [text for text, _ in items], [intent for _, intent in items]
+
+
+def english_pool() -> list[str]:
+    texts = banking77("train")[0] + banking77("test")[0]
+    for split in ("train", "val", "test"):
+        texts += clinc150(split)[0]
+    return texts
+
+
+def mixed_corpus(n: int, seed: int = SEED) -> list[str]:
+    """75% templated Bulgarian answers, 25% English queries (with replacement), shuffled."""
+    rng = random.Random(seed)
+    n_en = n // 4
+    pool = english_pool()
+    texts = bulgarian_answers(n - n_en, seed)[0] + [rng.choice(pool) for _ in range(n_en)]
+    rng.shuffle(texts)
+    return texts
+
+
+# --- quality --------------------------------------------------------------------------------------
+
+
+def hungarian_accuracy(gold: list[str], found: np.ndarray) -> float:
+    table = contingency_matrix(gold, found)
+    rows, cols = linear_sum_assignment(table, maximize=True)
+    return float(table[rows, cols].sum() / len(gold))
+
+
+def scores(gold: list[str], found: np.ndarray) -> dict[str, float]:
+    return {
+        "NMI": normalized_mutual_info_score(gold, found),
+        "ARI": adjusted_rand_score(gold, found),
+        "ACC": hungarian_accuracy(gold, found),
+    }
+
+
+VARIANTS: list[tuple[str, dict]] = [
+    ("Opit (default: LSA + English embeddings)", {}),
+    ("Opit, LSA only (embeddings='none')", {"embeddings": "none"}),
+    ("Opit, no bilingual glossary", {"glossary": False}),
+    ("Opit, n_init=3", {"n_init": 3}),
+    ("Opit, min_df=1", {"min_df": 1}),
+    ("Opit, 200 LSA dimensions", {"n_components": 200}),
+    ("Opit, embedding_weight=0.5", {"embedding_weight": 0.5}),
+    ("Opit, embedding_weight=1.0", {"embedding_weight": 1.0}),
+]
+
+
+def quality(quick: bool) -> tuple[list[dict], list[str]]:
+    sets = [("banking77 test", *banking77("test")), ("clinc150 test", *clinc150("test"))]
+    bg_texts, bg_gold = bulgarian_answers(3000, seed=1)
+    sets.append(("Bulgarian templates", bg_texts, bg_gold))
+    variants = VARIANTS[:2] if quick else VARIANTS
+    rows, notes = [], []
+    for name, texts, gold in sets:
+        k = len(set(gold))
+        start = time.perf_counter()
+        naive = KMeans(n_clusters=k, random_state=SEED).fit_predict(
+            TfidfVectorizer().fit_transform(texts)
+        )
+        rows.append(
+            {
+                "set": name,
+                "method": "naive baseline",
+                "k": k,
+                **scores(gold, naive),
+                "s": time.perf_counter() - start,
+            }
+        )
+        print(rows[-1], flush=True)
+        for label, params in variants:
+            start = time.perf_counter()
+            model = ThemeModel(n_themes=k, random_state=SEED, **params).fit(texts)
+            rows.append(
+                {
+                    "set": name,
+                    "method": label,
+                    "k": k,
+                    **scores(gold, model.labels_),
+                    "s": time.perf_counter() - start,
+                }
+            )
+            print(rows[-1], flush=True)
+        start = time.perf_counter()
+        auto = ThemeModel(random_state=SEED).fit(texts)
+        rows.append(
+            {
+                "set": name,
+                "method": "Opit, automatic k",
+                "k": auto.n_themes_,
+                **scores(gold, auto.labels_),
+                "s": time.perf_counter() - start,
+            }
+        )
+        print(rows[-1], flush=True)
+        notes.append(
+            f"{name}: automatic k = {auto.n_themes_} (gold {k}); unclassified "
+            f"{auto.unclassified_share_:.1%}; largest themes: "
+            + "; ".join(f"{t.label} ({t.size})" for t in auto.themes_[:4])
+        )
+    return rows, notes
+
+
+# Banking-like clinc150 intents: left out of the "unrelated" English answers below.
+FINANCE = {
+    *("pay_bill", "transfer", "card_declined", "report_lost_card", "balance", "bill_balance"),
+    *("freeze_account", "credit_limit", "credit_score", "account_blocked", "pin_change"),
+    *("exchange_rate", "interest_rate", "new_card", "replacement_card_duration", "expiration_date"),
+    *("direct_deposit", "transactions", "spending_history", "rewards_balance", "apr"),
+    *("damaged_card", "improve_credit_score", "income", "taxes", "insurance", "redeem_rewards"),
+    *("min_payment", "bill_due", "credit_limit_change", "routing", "order_checks"),
+    *("application_status",),
+}
+KNOWN_BG = ["payment", "form", "login", "owner", "confirmation", "upload"]
+
+
+def threshold_check() -> list[str]:
+    """Share of new answers `predict` places in a theme, on-topic and off-topic, by threshold."""
+    rng = random.Random(SEED)
+    english = ThemeModel(n_themes=77, random_state=SEED).fit(banking77("test")[0])
+    on_en = rng.sample(banking77("train")[0], 1000)
+    off_en = rng.sample(
+        [t for t, c in zip(*clinc150("test"), strict=True) if c not in FINANCE], 1000
+    )
+    texts, gold = bulgarian_answers(3000, seed=1)
+    bulgarian = ThemeModel(n_themes=6, random_state=SEED).fit(
+        [t for t, g in zip(texts, gold, strict=True) if g in KNOWN_BG]
+    )
+    texts, gold = bulgarian_answers(2000, seed=5)
+    on_bg = [t for t, g in zip(texts, gold, strict=True) if g in KNOWN_BG]
+    off_bg = [t for t, g in zip(texts, gold, strict=True) if g not in KNOWN_BG and g != "short"]
+    best = {
+        name: model.transform(new).max(axis=1)
+        for name, model, new in [
+            ("en on", english, on_en),
+            ("en off", english, off_en),
+            ("bg on", bulgarian, on_bg),
+            ("bg off", bulgarian, off_bg),
+        ]
+    }
+    lines = [
+        "| threshold | English on-topic placed | English off-topic placed "
+        "| Bulgarian on-topic placed | Bulgarian off-topic placed |",
+        "|---:|---:|---:|---:|---:|",
+    ]
+    for q in (0.2, 0.25, 0.3, 0.35, 0.4, 0.5):
+        cells = " | ".join(f"{(best[n] >= q).mean():.1%}" for n in best)
+        lines.append(f"| {q:.2f} | {cells} |")
+    print("\n".join(lines), flush=True)
+    return lines
+
+
+# --- speed ----------------------------------------------------------------------------------------
+
+
+def peak_rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def child(n: int) -> None:
+    """Time one size in this process and print one JSON line."""
+    texts = mixed_corpus(n)
+    start = time.perf_counter()
+    theme_answers(mixed_corpus(300, seed=99))  # loads lingua, simplemma, VADER, WordLlama
+    warm = time.perf_counter() - start
+    from research.language import detect_languages
+    from research.sentiment import score_many
+
+    clock: list[tuple[float, float]] = [(time.perf_counter(), time.process_time())]
+
+    def lap() -> None:
+        clock.append((time.perf_counter(), time.process_time()))
+
+    first: dict[str, int] = {}
+    inverse = [first.setdefault(t, len(first)) for t in texts]
+    unique = list(first)
+    langs = detect_languages(unique)
+    lap()
+    moods = score_many(unique, langs)
+    lap()
+    model = ThemeModel(random_state=SEED).fit(
+        texts, [langs[j] for j in inverse], [moods[j] for j in inverse]
+    )
+    lap()
+    wall = [b[0] - a[0] for a, b in itertools.pairwise(clock)]
+    cpu = [b[1] - a[1] for a, b in itertools.pairwise(clock)]
+    print(
+        json.dumps(
+            {
+                "n": n,
+                "unique": len(unique),
+                "warm_up_s": warm,
+                "language_s": wall[0],
+                "language_cpu": cpu[0],
+                "sentiment_s": wall[1],
+                "sentiment_cpu": cpu[1],
+                "themes_s": wall[2],
+                "themes_cpu": cpu[2],
+                "total_s": sum(wall),
+                "cpu_s": sum(cpu),
+                "k": model.n_themes_,
+                "unclassified": model.unclassified_share_,
+                "peak_rss_mb": peak_rss_mb(),
+            }
+        )
+    )
+
+
+def speed(sizes: list[int]) -> list[dict]:
+    rows = []
+    for n in sizes:
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", str(n)],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        rows.append(json.loads(out.strip().splitlines()[-1]))
+        print(rows[-1], flush=True)
+    return rows
+
+
+# --- report ---------------------------------------------------------------------------------------
+
+
+def markdown(
+    quality_rows: list[dict], notes: list[str], threshold_lines: list[str], speed_rows: list[dict]
+) -> str:
+    lines = []
+    if quality_rows:
+        lines += [
+            "### Quality (k = number of gold labels)",
+            "",
+            "| set | method | k | NMI | ARI | ACC | seconds |",
+            "|---|---|---:|---:|---:|---:|---:|",
+        ]
+        for r in quality_rows:
+            lines.append(
+                f"| {r['set']} | {r['method']} | {r['k']} | {r['NMI']:.3f} | {r['ARI']:.3f} "
+                f"| {r['ACC']:.3f} | {r['s']:.2f} |"
+            )
+        gains = []
+        for name in dict.fromkeys(r["set"] for r in quality_rows):
+            naive = next(
+                r for r in quality_rows if r["set"] == name and r["method"] == "naive baseline"
+            )
+            opit = next(
+                r for r in quality_rows if r["set"] == name and r["method"].startswith("Opit (")
+            )
+            gains.append(f"{name} {100 * (opit['NMI'] - naive['NMI']):+.1f}")
+        lines += [
+            "",
+            "NMI of Opit's defaults minus the naive baseline's, in points: "
+            + ", ".join(gains)
+            + ".",
+            "The first Opit row's seconds include loading lingua and WordLlama.",
+            "",
+            *[f"- {note}" for note in notes],
+            "",
+        ]
+    if threshold_lines:
+        lines += [
+            "### predict: new answers placed in existing themes (default threshold 0.3)",
+            "",
+            "English: themes of banking77 test (k=77); on-topic = 1,000 banking77 train queries, "
+            "off-topic = 1,000 clinc150 test queries outside its finance intents. Bulgarian: 6 "
+            "template themes; on-topic = new answers of those themes, off-topic = answers of the "
+            "other 3.",
+            "",
+            *threshold_lines,
+            "",
+        ]
+    lines += [
+        "### Time and peak memory",
+        "",
+        "Wall seconds per stage, then the process CPU seconds of each stage in brackets (one "
+        "thread for the themes; lingua and the WordLlama tokenizer may use two). Load average "
+        f"when the sizes were timed: {os.getloadavg()[0]:.1f} on 2 cores (other agents' work): "
+        "wall times are inflated accordingly, the CPU seconds are the better guide.",
+        "",
+        "| answers | distinct | warm-up s | language s | sentiment s | themes s | total s "
+        "| k | unclassified | peak RSS MB |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in speed_rows:
+        lines.append(
+            f"| {r['n']:,} | {r['unique']:,} | {r['warm_up_s']:.2f} "
+            f"| {r['language_s']:.2f} ({r['language_cpu']:.2f}) "
+            f"| {r['sentiment_s']:.2f} ({r['sentiment_cpu']:.2f}) "
+            f"| {r['themes_s']:.2f} ({r['themes_cpu']:.2f}) "
+            f"| {r['total_s']:.2f} ({r['cpu_s']:.2f}) | {r['k']} "
+            f"| {r['unclassified']:.1%} | {r['peak_rss_mb']:.0f} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="two variants, 2k and 10k answers")
+    parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--speed-only", action="store_true", help="skip the quality part")
+    args = parser.parse_args()
+    if args.child:
+        child(args.child)
+        return
+    quality_rows, notes = ([], []) if args.speed_only else quality(args.quick)
+    threshold_lines = [] if args.speed_only else threshold_check()
+    sizes = [2_000, 10_000] if args.quick else [10_000, 50_000, 100_000]
+    body = markdown(quality_rows, notes, threshold_lines, speed(sizes))
+    print(body)
+    command = "python benchmarks/themes_benchmark.py" + (" --quick" if args.quick else "")
+    write_section("themes", "Themes (research/themes.py)", command, body)
+
+
+if __name__ == "__main__":
+    main()
