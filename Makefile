@@ -45,7 +45,7 @@ format: $(STAMP_TEST)
 
 ## i18n: extract interface strings and merge them into the bg and en catalogues
 i18n: $(STAMP_TEST)
-	$(BIN)/python -m ui.catalogues
+	$(BIN)/python -m tools.catalogues
 
 ## bench: every benchmark; each prints its figures and updates benchmarks/RESULTS.md
 bench: $(STAMP_TEST)

@@ -74,8 +74,19 @@ def upgrade(database: Database) -> bool:
     ):
         log.info("backed up the database to %s before migrating", backup_sqlite(path).name)
     config = alembic_config()
-    with database.engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "heads")
+    with database.engine.connect() as conn:
+        # SQLite batch migrations rebuild a table by DROP TABLE: with foreign keys on, that would
+        # cascade-delete every row referring to it (sessions of an altered `iterations`, …).
+        # The pragma works only outside a transaction, so it goes to the driver connection.
+        raw = conn.connection.dbapi_connection if database.is_sqlite else None
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.begin():
+                config.attributes["connection"] = conn
+                command.upgrade(config, "heads")
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys=ON")
     log.info("database migrated from %s to %s", current or "empty", head)
     return True

@@ -14,12 +14,17 @@ from storage.schema.research import (
     Consent,
     InterviewSession,
     Observation,
+    ObservationTag,
     Participant,
     ParticipantContact,
+    SessionDraft,
+    Tag,
     TaskResult,
+    Transcript,
+    TranscriptTurn,
 )
-from storage.schema.review import Decision, Theme, ThemeMember
-from storage.schema.surveys import Answer, Question, Questionnaire, Response
+from storage.schema.review import Decision, Theme, ThemeAnalysis, ThemeEdit, ThemeMember
+from storage.schema.surveys import Answer, Question, Questionnaire, Response, ResponseDraft
 
 __all__ = [
     "Answer",
@@ -32,6 +37,7 @@ __all__ = [
     "JourneyStep",
     "LifeEvent",
     "Observation",
+    "ObservationTag",
     "Participant",
     "ParticipantContact",
     "Prototype",
@@ -39,10 +45,17 @@ __all__ = [
     "Question",
     "Questionnaire",
     "Response",
+    "ResponseDraft",
+    "SessionDraft",
+    "Tag",
     "Task",
     "TaskResult",
     "Theme",
+    "ThemeAnalysis",
+    "ThemeEdit",
     "ThemeMember",
+    "Transcript",
+    "TranscriptTurn",
     "User",
     "utcnow",
 ]

@@ -28,8 +28,13 @@ class LifeEvent(Base):
 
 
 class JourneyStep(Base):
+    """A step of a life event's journey; its `key` never changes, so tasks and exports name it."""
+
     __tablename__ = "journey_steps"
-    __table_args__ = (Index("ix_journey_steps_event_position", "life_event_id", "position"),)
+    __table_args__ = (
+        Index("ix_journey_steps_event_position", "life_event_id", "position"),
+        UniqueConstraint("life_event_id", "key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     life_event_id: Mapped[int] = mapped_column(ForeignKey("life_events.id", ondelete="CASCADE"))
@@ -74,6 +79,12 @@ class PrototypeScreenshot(Base):
     filename: Mapped[str] = mapped_column(String(200))
     content_type: Mapped[str] = mapped_column(String(50))
     data: Mapped[bytes] = mapped_column(LargeBinary)
+    width: Mapped[int | None]
+    height: Mapped[int | None]
+    #: the iteration the screenshot shows, when it shows one
+    iteration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("iterations.id", ondelete="SET NULL")
+    )
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
@@ -93,6 +104,8 @@ class Iteration(Base):
     iso_week: Mapped[int]
     change_log: Mapped[str] = mapped_column(Text, default="")
     hypothesis: Mapped[str] = mapped_column(Text, default="")
+    #: ids of the decisions of the previous review that this iteration carries out
+    decision_ids: Mapped[list] = mapped_column(default=list)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     prototype: Mapped[Prototype] = relationship(back_populates="iterations")

@@ -37,6 +37,10 @@ class Consent(Base):
     notes: Mapped[bool] = mapped_column(default=True)
     audio: Mapped[bool] = mapped_column(default=False)
     quotes: Mapped[bool] = mapped_column(default=False)
+    #: task metrics may stay, under an anonymous code, after the participant is erased
+    metrics: Mapped[bool] = mapped_column(default=True)
+    #: contact details may be kept (apart, never exported or shown to reviewers)
+    contact: Mapped[bool] = mapped_column(default=False)
     retention_until: Mapped[dt.date]
     withdrawn_at: Mapped[dt.datetime | None]
 
@@ -111,7 +115,103 @@ class Observation(Base):
     kind: Mapped[str] = mapped_column(String(20))
     severity: Mapped[int | None]
     text: Mapped[str] = mapped_column(Text)
-    tags: Mapped[list] = mapped_column(default=list)
+    #: the transcript passage (turns first_turn..last_turn) the observation was taken from
+    transcript_id: Mapped[int | None] = mapped_column(
+        ForeignKey("transcripts.id", ondelete="SET NULL")
+    )
+    first_turn: Mapped[int | None]
+    last_turn: Mapped[int | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     session: Mapped[InterviewSession] = relationship(back_populates="observations")
+
+
+class Tag(Base):
+    """A code of the codebook: a tree by `parent_id`; `key` is stable (the REFI-QDA guid)."""
+
+    __tablename__ = "tags"
+    __table_args__ = (Index("ix_tags_parent", "parent_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(Text, default="")
+    colour: Mapped[str | None] = mapped_column(String(7))
+    codable: Mapped[bool] = mapped_column(default=True)
+    #: order among all tags (children are shown in this order under their parent)
+    position: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ObservationTag(Base):
+    __tablename__ = "observation_tags"
+    __table_args__ = (Index("ix_observation_tags_tag", "tag_id"),)
+
+    observation_id: Mapped[int] = mapped_column(
+        ForeignKey("observations.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True)
+
+
+class Transcript(Base):
+    """An imported transcript of an interview session; turn texts are stored redacted."""
+
+    __tablename__ = "transcripts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("interview_sessions.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    format: Mapped[str] = mapped_column(String(10))
+    encoding: Mapped[str | None] = mapped_column(String(40))
+    imported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    imported_by: Mapped[str] = mapped_column(String(100), default="")
+
+    turns: Mapped[list[TranscriptTurn]] = relationship(
+        back_populates="transcript",
+        cascade="all, delete-orphan",
+        order_by="TranscriptTurn.position",
+    )
+
+
+class TranscriptTurn(Base):
+    __tablename__ = "transcript_turns"
+    __table_args__ = (UniqueConstraint("transcript_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    transcript_id: Mapped[int] = mapped_column(ForeignKey("transcripts.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    #: a pseudonym chosen at import (the participant's code, "Интервюиращ"), never a real name
+    speaker: Mapped[str | None] = mapped_column(String(60))
+    start_seconds: Mapped[float | None]
+    end_seconds: Mapped[float | None]
+    text: Mapped[str] = mapped_column(Text)
+
+    transcript: Mapped[Transcript] = relationship(back_populates="turns")
+
+
+class SessionDraft(Base):
+    """What a researcher is typing while a session runs, saved on every change.
+
+    `key` goes in the page's address, so a reload or another browser finds the draft again. A
+    draft of an edit carries the session's `base_version`; saving is refused if the session has
+    changed since. Drafts hold unredacted text: they are deleted on save, discard and erasure.
+    """
+
+    __tablename__ = "session_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    iteration_id: Mapped[int] = mapped_column(ForeignKey("iterations.id", ondelete="CASCADE"))
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE")
+    )
+    interview_session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("interview_sessions.id", ondelete="CASCADE")
+    )
+    base_version: Mapped[int | None]
+    author: Mapped[str] = mapped_column(String(100), default="")
+    data: Mapped[dict] = mapped_column(default=dict)
+    revision: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -93,3 +93,28 @@ class Answer(Base):
     text: Mapped[str | None] = mapped_column(Text)
 
     response: Mapped[Response] = relationship(back_populates="answers")
+
+
+class ResponseDraft(Base):
+    """A citizen's answers kept across a reload until they are sent (?s=token&d=draft id).
+
+    Drafts hold the raw text the citizen typed (not yet redacted), so they are short-lived: each
+    save moves `expires_at` forward a few hours, expired drafts are purged, and sending deletes the
+    draft in the same transaction that stores the response. The draft id is also the response's
+    submission id, so a send repeated after a reload is still stored once.
+    """
+
+    __tablename__ = "response_drafts"
+    __table_args__ = (Index("ix_response_drafts_expires_at", "expires_at"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    questionnaire_id: Mapped[int] = mapped_column(
+        ForeignKey("questionnaires.id", ondelete="CASCADE")
+    )
+    #: raw answers by question name, and the "other" texts of choice questions
+    answers: Mapped[dict] = mapped_column(default=dict)
+    others: Mapped[dict] = mapped_column(default=dict)
+    page: Mapped[int] = mapped_column(default=0)
+    language: Mapped[str] = mapped_column(String(10), default="bg")
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
