@@ -86,6 +86,16 @@ def megabytes(size: int, *, round_up: bool = False) -> str:
 # ---------------------------------------------------------------------------------------- text
 
 
+def _without_cut_character(data: bytes, encoding: str) -> str | None:
+    """The text of UTF-8 `data` whose last character was cut off (up to 3 bytes); else None."""
+    for cut in (1, 2, 3):
+        try:
+            return data[:-cut].decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
 def decode_text(data: bytes) -> tuple[str, str]:
     """The text of a transcript file with "\\n" line ends, and the encoding it was written in.
 
@@ -105,7 +115,9 @@ def decode_text(data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError as exc:
             if not (encoding.startswith("utf-8") and exc.reason == "unexpected end of data"):
                 continue
-            text = data[: exc.start].decode(encoding)  # a file cut inside its last character
+            text = _without_cut_character(data, encoding)  # a file cut inside its last character
+            if text is None:
+                continue
         if encoding == "windows-1251" and not _reads_as_cyrillic(text):
             continue
         break

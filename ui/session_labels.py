@@ -1,0 +1,70 @@
+"""Names shown for interview values, and who is acting, for the interview pages."""
+
+from __future__ import annotations
+
+from ui.auth import current_user
+from ui.lang import _
+
+
+def outcome_names() -> dict[str, str]:
+    return {
+        "success": _("Success"),
+        "partial": _("Partial"),
+        "fail": _("Fail"),
+        "abandoned": _("Abandoned"),
+    }
+
+
+def kind_names() -> dict[str, str]:
+    return {
+        "pain_point": _("Pain point"),
+        "quote": _("Quote"),
+        "idea": _("Idea"),
+        "positive": _("Positive"),
+    }
+
+
+def participant_kind_names() -> dict[str, str]:
+    return {"citizen": _("Citizen"), "staff": _("Municipal staff"), "erased": _("Erased")}
+
+
+def segment_names() -> dict[str, str]:
+    return {
+        "age_band": _("Age band"),
+        "district": _("District"),
+        "digital_confidence": _("Digital confidence"),
+        "assistive_technology": _("Assistive technology"),
+        "first_language": _("First language"),
+    }
+
+
+def segment_label(key: str) -> str:
+    return segment_names().get(key, key.replace("_", " ").capitalize())
+
+
+def severity_names() -> dict[int, str]:
+    return {
+        1: _("1 · cosmetic"),
+        2: _("2 · minor"),
+        3: _("3 · major"),
+        4: _("4 · blocker"),
+    }
+
+
+def finding_kind_names() -> dict[str, str]:
+    return {
+        "egn": _("personal number (ЕГН)"),
+        "lnch": _("foreigner's number (ЛНЧ)"),
+        "phone": _("phone number"),
+        "email": _("e-mail address"),
+        "iban": _("bank account (IBAN)"),
+        "card": _("payment card"),
+        "id_card": _("identity card number"),
+        "address": _("address"),
+    }
+
+
+def actor() -> tuple[str, int | None]:
+    """(username, user id) of the person signed in; ("staff", None) when nobody is."""
+    user = current_user()
+    return (user.username, user.id) if user is not None else ("staff", None)
