@@ -56,7 +56,7 @@ def new_token() -> str:
     return secrets.token_urlsafe(16)
 
 
-def _question_row(position: int, spec: QuestionSpec) -> Question:
+def question_row(position: int, spec: QuestionSpec) -> Question:
     return Question(
         position=position,
         name=spec.name,
@@ -78,7 +78,7 @@ def _question_row(position: int, spec: QuestionSpec) -> Question:
     )
 
 
-def _definition(row: Questionnaire) -> QuestionnaireDefinition:
+def definition_of(row: Questionnaire) -> QuestionnaireDefinition:
     return QuestionnaireDefinition(
         title=dict(row.title),
         description=dict(row.description),
@@ -108,14 +108,14 @@ def _definition(row: Questionnaire) -> QuestionnaireDefinition:
     )
 
 
-def _info(row: Questionnaire) -> QuestionnaireInfo:
+def info_of(row: Questionnaire) -> QuestionnaireInfo:
     return QuestionnaireInfo(
         id=row.id,
         slug=row.slug,
         token=row.token,
         status=row.status,
         iteration_id=row.iteration_id,
-        definition=_definition(row),
+        definition=definition_of(row),
     )
 
 
@@ -142,30 +142,67 @@ def create_questionnaire(
         languages=list(definition.languages),
         sections=[{"key": s.key, "labels": dict(s.labels)} for s in definition.sections],
         status=status,
-        questions=[_question_row(i, q) for i, q in enumerate(definition.questions, start=1)],
+        questions=[question_row(i, q) for i, q in enumerate(definition.questions, start=1)],
     )
     session.add(row)
     session.flush()
-    return _info(row)
+    return info_of(row)
 
 
 def questionnaire_by_token(session: Session, token: str) -> QuestionnaireInfo | None:
     if not token or len(token) > 64:
         return None
     row = session.scalar(select(Questionnaire).where(Questionnaire.token == token))
-    return _info(row) if row is not None else None
+    return info_of(row) if row is not None else None
 
 
 def questionnaire_by_slug(session: Session, slug: str) -> QuestionnaireInfo | None:
     row = session.scalar(select(Questionnaire).where(Questionnaire.slug == slug))
-    return _info(row) if row is not None else None
+    return info_of(row) if row is not None else None
+
+
+def questionnaire_by_id(session: Session, questionnaire_id: int) -> QuestionnaireInfo | None:
+    row = session.get(Questionnaire, questionnaire_id)
+    return info_of(row) if row is not None else None
+
+
+@dataclass(frozen=True)
+class QuestionnaireSummary:
+    id: int
+    slug: str
+    title: dict[str, str]
+    status: str
+    iteration_id: int | None
+    responses: int
+
+
+def all_questionnaires(session: Session) -> list[QuestionnaireSummary]:
+    """Every questionnaire, newest first, with its number of responses (one query)."""
+    counts = (
+        select(Response.questionnaire_id, func.count(Response.id).label("n"))
+        .group_by(Response.questionnaire_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            Questionnaire.id,
+            Questionnaire.slug,
+            Questionnaire.title,
+            Questionnaire.status,
+            Questionnaire.iteration_id,
+            func.coalesce(counts.c.n, 0),
+        )
+        .outerjoin(counts, counts.c.questionnaire_id == Questionnaire.id)
+        .order_by(Questionnaire.id.desc())
+    ).all()
+    return [QuestionnaireSummary(r[0], r[1], dict(r[2]), r[3], r[4], int(r[5])) for r in rows]
 
 
 def questionnaires_of_iteration(session: Session, iteration_id: int) -> list[QuestionnaireInfo]:
     rows = session.scalars(
         select(Questionnaire).where(Questionnaire.iteration_id == iteration_id).order_by("id")
     )
-    return [_info(row) for row in rows]
+    return [info_of(row) for row in rows]
 
 
 def set_status(session: Session, questionnaire_id: int, status: str) -> None:

@@ -20,6 +20,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
 from i18n import N_, UserError
 from surveys.answers import OTHER, CleanAnswers, clean_answers
@@ -94,7 +95,13 @@ class MappedResponses:
 
 def normal(text: object) -> str:
     """Text compared loosely: NFKC, case-folded, whitespace collapsed, edge punctuation dropped."""
-    folded = unicodedata.normalize("NFKC", str(text)).casefold()
+    return _normal(str(text))
+
+
+@lru_cache(maxsize=65536)
+def _normal(text: str) -> str:
+    # cached: a response file repeats the same few cell values thousands of times
+    folded = unicodedata.normalize("NFKC", text).casefold()
     return " ".join(folded.split()).strip(" *:?.!;,")
 
 
@@ -257,16 +264,24 @@ def _put(
 def scale_value(text: str, points: int) -> str:
     """'4', '4.0', '4 – Agree', 'Agree', 'Съгласен' → '4' (agreement words on 5-point scales)."""
     if points == 5:
-        key = normal(text)
-        for anchors in AGREEMENT_5.values():
-            for position, anchor in enumerate(anchors, start=1):
-                if key == normal(anchor):
-                    return str(position)
+        position = _agreement_positions().get(normal(text))
+        if position is not None:
+            return position
     number = re.fullmatch(r"\s*(\d{1,2})(?:[.,]0+)?\s*", text)
     if number:
         return number.group(1)
     leading = _LEADING_INT.match(text)
     return leading.group(1) if leading else text
+
+
+@cache
+def _agreement_positions() -> dict[str, str]:
+    """Each agreement word of a 5-point scale, compared loosely → its position ('1'…'5')."""
+    positions: dict[str, str] = {}
+    for anchors in AGREEMENT_5.values():
+        for position, anchor in enumerate(anchors, start=1):
+            positions.setdefault(normal(anchor), str(position))
+    return positions
 
 
 def choice_value(question: Question, text: str) -> tuple[object, str | None]:

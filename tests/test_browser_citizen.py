@@ -62,7 +62,7 @@ def test_citizen_switches_to_english(served_app, phone, app_database):
     phone.goto(f"{served_app}/?s={_token(app_database)}")
     phone.get_by_text("English", exact=True).click()
     phone.get_by_role("heading", name="How did changing your address online go?").wait_for()
-    assert phone.get_by_role("button", name="Send").is_visible()
+    phone.get_by_role("button", name="Send").wait_for()  # the form re-renders after the title
 
 
 def test_unknown_link_reaches_nothing(served_app, phone):

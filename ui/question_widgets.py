@@ -7,6 +7,7 @@ shown as plain markdown, never as HTML.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -39,7 +40,10 @@ def _rating(question: Question, lang: str, label: str, key: str, anchors: tuple[
     ), _scale_caption(anchors[0], anchors[1], low, high)
 
 
-def _sus(question: Question, lang: str, error: str | None) -> list[int | None]:
+KeyOf = Callable[..., str]
+
+
+def _sus(question: Question, lang: str, error: str | None, key_of: KeyOf) -> list[int | None]:
     st.markdown(f"**{label_in(question.labels, lang)}**" + (" \\*" if question.required else ""))
     anchors = AGREEMENT_5.get(lang, AGREEMENT_5["en"])
     st.caption(_scale_caption(anchors[0], anchors[-1], 1, 5))
@@ -51,7 +55,7 @@ def _sus(question: Question, lang: str, error: str | None) -> list[int | None]:
                 options=[1, 2, 3, 4, 5],
                 index=None,
                 horizontal=True,
-                key=state.public_answer(question.name, i),
+                key=key_of(question.name, i),
             )
         )
     if error:
@@ -59,17 +63,28 @@ def _sus(question: Question, lang: str, error: str | None) -> list[int | None]:
     return values
 
 
-def render_question(question: Question, lang: str, error: str | None = None) -> object:
-    """Draw the widget of one question and return what the citizen entered."""
+def render_question(
+    question: Question,
+    lang: str,
+    error: str | None = None,
+    *,
+    key_of: KeyOf = state.public_answer,
+    other_key_of: KeyOf = state.public_other,
+) -> object:
+    """Draw the widget of one question and return what the citizen entered.
+
+    `key_of(name, item=None)` and `other_key_of(name)` name the widgets' session-state keys (the
+    builder's preview uses its own, so that it never touches a citizen's answers).
+    """
     kind = question.type
     if kind is QuestionType.NOTE:
         st.markdown(label_in(question.labels, lang))
         return None
     if kind is QuestionType.SUS:
-        return _sus(question, lang, error)
+        return _sus(question, lang, error, key_of)
     label = label_in(question.labels, lang) + (" \\*" if question.required else "")
     hint = label_in(question.hints, lang) or None
-    key = state.public_answer(question.name)
+    key = key_of(question.name)
     value: object
     if kind is QuestionType.SHORT_TEXT:
         value = st.text_input(label, max_chars=question.text_limit(), key=key)
@@ -90,13 +105,10 @@ def render_question(question: Question, lang: str, error: str | None = None) -> 
         if kind is QuestionType.SINGLE_CHOICE:
             value = st.radio(label, options, index=None, format_func=names.get, key=key)
         else:
-            value = st.multiselect(
-                label, options, format_func=names.get, key=key, placeholder=_("Choose")
-            )
+            # toggle buttons in a labelled toolbar: big tap targets, no keyboard popping up
+            value = st.pills(label, options, selection_mode="multi", format_func=names.get, key=key)
         if question.allow_other:
-            st.text_input(
-                _("If other, what?"), max_chars=200, key=state.public_other(question.name)
-            )
+            st.text_input(_("If other, what?"), max_chars=200, key=other_key_of(question.name))
     elif kind is QuestionType.NUMBER:
         value = st.text_input(label, max_chars=30, key=key)
     elif kind is QuestionType.DATE:

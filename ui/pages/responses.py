@@ -7,6 +7,7 @@ import streamlit as st
 
 from prototypes.statistics import sus_score
 from surveys.definition import QuestionType, label_in
+from surveys.exports import export_bytes
 from surveys.repository import QuestionnaireInfo, questionnaires_of_iteration, response_rows
 from ui.context import choose_context
 from ui.database import database
@@ -73,3 +74,23 @@ def render() -> None:
                 hide_index=True,
                 width="stretch",
             )
+            _downloads(questionnaire, rows, lang)
+
+
+def _downloads(questionnaire: QuestionnaireInfo, rows: list[dict], lang: str) -> None:
+    """CSV and XLSX of every response, labels in the interface language, safe to open."""
+    csv_col, xlsx_col = st.columns(2)
+    for column, fmt, mime in (
+        (csv_col, "csv", "text/csv"),
+        (xlsx_col, "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ):
+        column.download_button(
+            _("Download {format}").format(format=fmt.upper()),
+            export_bytes(questionnaire.definition, rows, lang, fmt),
+            file_name=f"{questionnaire.slug}-{lang}.{fmt}",
+            mime=mime,
+            icon=":material/download:",
+            on_click="ignore",
+            key=f"responses.download.{questionnaire.id}.{fmt}",
+            width="stretch",
+        )
