@@ -47,6 +47,7 @@ from prototypes.stats_core import (
     nps_adjusted,
     number,
     numbers,
+    t_quantile,
     z_critical,
 )
 
@@ -234,7 +235,7 @@ def _t_interval(
     if n == 1:
         return MeanInterval(1, mean, None, None, None, confidence, "single_value")
     sd = float(np.std(values, ddof=1))
-    margin = float(stats.t.ppf(1.0 - (1.0 - confidence) / 2.0, n - 1)) * sd / math.sqrt(n)
+    margin = t_quantile(1.0 - (1.0 - confidence) / 2.0, n - 1) * sd / math.sqrt(n)
     low, high = mean - margin, mean + margin
     if bounds is not None:
         low, high = max(low, bounds[0]), min(high, bounds[1])

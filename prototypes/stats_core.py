@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from numbers import Real
 
 import numpy as np
@@ -33,6 +34,12 @@ def check_level(value: object, name: str = "confidence") -> float:
 
 def number(value: object, what: str) -> float:
     """A finite real number (bools are refused: ``True`` is not an answer)."""
+    kind = type(value)
+    if kind is float or kind is int:  # the common case, without the slower ABC checks below
+        result = float(value)
+        if result - result != 0.0:  # inf or nan
+            raise ValueError(f"{what} must be finite, got {value!r}")
+        return result
     if isinstance(value, bool) or not isinstance(value, Real):
         raise TypeError(f"{what} must be a number, got {value!r}")
     result = float(value)
@@ -84,9 +91,16 @@ def count(value: object, what: str) -> int:
 # --------------------------------------------------------------------------- formulas
 
 
+@lru_cache(maxsize=256)
 def z_critical(confidence: float) -> float:
     """Two-sided critical value of the standard normal, z(1 − α/2), for a confidence level."""
     return float(stats.norm.ppf(1.0 - (1.0 - confidence) / 2.0))
+
+
+@lru_cache(maxsize=4096)
+def t_quantile(q: float, df: float) -> float:
+    """Quantile q of Student's t with df degrees of freedom (cached: scipy's ppf is slow)."""
+    return float(stats.t.ppf(q, df))
 
 
 def adjusted_wald(successes: int, n: int, z: float) -> tuple[float, float]:

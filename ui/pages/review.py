@@ -1,15 +1,23 @@
-"""The weekly review: this iteration beside the last, with intervals, and the trend across weeks."""
+"""The weekly review: this iteration's scorecard beside the last, the trend, and the reports.
+
+The figures are computed once per data fingerprint (`st.cache_data`); theme movement and decisions
+are read fresh on every run, since researchers change them without adding data.
+"""
 
 from __future__ import annotations
 
-import altair as alt
-import pandas as pd
 import streamlit as st
 
-from prototypes.comparison_text import plain_language
-from prototypes.repository_metrics import data_fingerprint, iteration_data
-from prototypes.review import IterationSummary, WeeklyReview, build_review, trend_rows
-from ui.context import choose_context, iteration_label
+from i18n import UserError
+from prototypes.reports import FORMATS, build_report, report_filename
+from prototypes.reports.charts import review_charts
+from prototypes.reports.fonts import report_font
+from prototypes.repository_decisions import decisions_of_iteration
+from prototypes.repository_metrics import data_fingerprint, theme_counts
+from prototypes.review import ReviewBundle, build_scorecard, load_bundle
+from storage.db import Database
+from ui import review_sections as sections
+from ui.context import WorkContext, choose_context, iteration_label
 from ui.database import database
 from ui.lang import N_, _, current
 from ui.page_spec import PageSpec
@@ -18,108 +26,59 @@ PAGE = PageSpec(N_("Weekly review"), ":material/monitoring:", "review", order=10
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _review(prototype_id: int, fingerprint: tuple) -> WeeklyReview:
+def _bundle(prototype_id: int, iteration_id: int, fingerprint: tuple) -> ReviewBundle:
     with database().read() as session:
-        return build_review(iteration_data(session, prototype_id))
+        return load_bundle(session, prototype_id, iteration_id)
 
 
-def load_review(prototype_id: int) -> WeeklyReview:
-    with database().read() as session:
-        fingerprint = data_fingerprint(session, prototype_id)
-    return _review(prototype_id, fingerprint)
+@st.cache_data(show_spinner=False, max_entries=64)
+def _charts(
+    prototype_id: int, iteration_id: int, fingerprint: tuple, lang: str
+) -> dict[str, dict | None]:
+    """The Vega-Lite specs of the page's charts (building them costs more than drawing them)."""
+    bundle = _bundle(prototype_id, iteration_id, fingerprint)
+    return review_charts(bundle, iteration_id, lang)
 
 
-def _interval(low: float | None, high: float | None, scale: float = 1.0, digits: int = 0) -> str:
-    if low is None or high is None:
-        return "—"
-    return f"{low * scale:.{digits}f}–{high * scale:.{digits}f}"
+def _maker(db: Database, prototype_id: int, iteration_id: int, fmt: str, lang: str):
+    """The report's bytes, made only when the button is pressed (on Streamlit's own thread)."""
+
+    def make() -> bytes:
+        with db.read() as session:
+            return build_report(session, prototype_id, iteration_id, fmt, lang)
+
+    return make
 
 
-def _difference(now: float | None, before: float | None) -> float | None:
-    return None if now is None or before is None else now - before
-
-
-def _metric_row(now: IterationSummary, before: IterationSummary | None) -> None:
-    cols = st.columns(4)
-    cols[0].metric(
-        _("Responses"),
-        now.responses,
-        delta=_difference(now.responses, before.responses if before else None),
+def _downloads(context: WorkContext) -> None:
+    db, lang = database(), current()
+    ids = (context.prototype.id, context.iteration.id)
+    left, right = st.columns(2)
+    left.download_button(
+        _("Excel report (.xlsx)"),
+        data=_maker(db, *ids, "xlsx", lang),
+        file_name=report_filename(context.prototype, context.iteration, "xlsx"),
+        mime=FORMATS["xlsx"],
+        icon=":material/table_view:",
+        on_click="ignore",
+        key="review.download_xlsx",
+        width="stretch",
     )
-    sus_delta = _difference(now.sus.mean, before.sus.mean if before else None)
-    cols[1].metric(
-        _("SUS mean"),
-        "—" if now.sus.mean is None else f"{now.sus.mean:.1f}",
-        delta=None if sus_delta is None else f"{sus_delta:+.1f}",
-        help=_("95% interval: {interval}").format(interval=_interval(now.sus.low, now.sus.high)),
+    try:
+        report_font()
+    except UserError as err:
+        right.caption(err.render(lang))
+        return
+    right.download_button(
+        _("PDF for the board"),
+        data=_maker(db, *ids, "pdf", lang),
+        file_name=report_filename(context.prototype, context.iteration, "pdf"),
+        mime=FORMATS["pdf"],
+        icon=":material/picture_as_pdf:",
+        on_click="ignore",
+        key="review.download_pdf",
+        width="stretch",
     )
-    p_now = now.completion.p
-    p_before = before.completion.p if before else None
-    completion_delta = _difference(p_now, p_before)
-    cols[2].metric(
-        _("Task completion"),
-        "—" if p_now is None else f"{100 * p_now:.0f}%",
-        delta=None if completion_delta is None else f"{100 * completion_delta:+.0f} pp",
-        help=_("95% interval: {interval}").format(
-            interval=_interval(now.completion.low, now.completion.high, 100)
-        ),
-    )
-    cols[3].metric(
-        _("SUS grade"),
-        now.grade.grade if now.grade else "—",
-        help=_("Sauro–Lewis curved grading scale"),
-    )
-
-
-def _table(review: WeeklyReview) -> pd.DataFrame:
-    rows = []
-    for s in review.summaries:
-        rows.append(
-            {
-                _("Iteration"): iteration_label(s.iteration),
-                _("Responses"): s.responses,
-                _("Interviews"): s.sessions,
-                _("SUS mean"): None if s.sus.mean is None else round(s.sus.mean, 1),
-                _("SUS 95% interval"): _interval(s.sus.low, s.sus.high),
-                _("Task completion"): (
-                    None if s.completion.p is None else round(100 * s.completion.p)
-                ),
-                _("Completion 95% interval"): _interval(s.completion.low, s.completion.high, 100),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def trend_chart(review: WeeklyReview) -> alt.LayerChart | None:
-    rows = trend_rows(review)
-    if not rows:
-        return None
-    names = {"sus": _("SUS mean"), "completion": _("Task completion (%)")}
-    frame = pd.DataFrame(rows)
-    frame["metric"] = frame["metric"].map(names)
-    base = alt.Chart(frame).encode(
-        x=alt.X("week:O", title=_("Week"), axis=alt.Axis(labelAngle=0)),
-        color=alt.Color(
-            "metric:N",
-            title=None,
-            legend=alt.Legend(orient="bottom"),
-            scale=alt.Scale(range=["#0b5cab", "#d9730d"]),
-        ),
-    )
-    band = base.mark_area(opacity=0.2).encode(
-        y=alt.Y("low:Q", title="0–100", scale=alt.Scale(domain=[0, 100])), y2="high:Q"
-    )
-    line = base.mark_line(point=True).encode(
-        y="value:Q",
-        tooltip=[
-            alt.Tooltip("week:O", title=_("Week")),
-            alt.Tooltip("metric:N", title=_("Metric")),
-            alt.Tooltip("value:Q", title=_("Value"), format=".1f"),
-            alt.Tooltip("low:Q", title=_("Lower bound"), format=".1f"),
-            alt.Tooltip("high:Q", title=_("Upper bound"), format=".1f"),
-        ],
-    )
-    return (band + line).properties(height=280)
 
 
 def render() -> None:
@@ -127,11 +86,18 @@ def render() -> None:
     context = choose_context()
     if context is None:
         return
-    review = load_review(context.prototype.id)
-    now = review.summary(context.iteration.id)
-    before = review.summary(context.previous.id) if context.previous else None
-    st.subheader(context.prototype.name(current()))
-    st.caption(
+    prototype_id, iteration_id = context.prototype.id, context.iteration.id
+    with database().read() as session:
+        fingerprint = data_fingerprint(session, prototype_id)
+        themes = theme_counts(session, prototype_id)
+        decided = decisions_of_iteration(session, iteration_id)
+    bundle = _bundle(prototype_id, iteration_id, fingerprint)
+    card = build_scorecard(bundle, iteration_id, themes)
+    charts = _charts(prototype_id, iteration_id, fingerprint, current())
+
+    head, buttons = st.columns([1, 1], vertical_alignment="bottom")
+    head.subheader(context.prototype.name(current()))
+    head.caption(
         iteration_label(context.iteration)
         + (
             " · " + _("compared with {previous}").format(previous=iteration_label(context.previous))
@@ -139,18 +105,24 @@ def render() -> None:
             else ""
         )
     )
-    _metric_row(now, before)
+    with buttons:
+        _downloads(context)
+    sections.empty_state(card.current)
+    sections.metric_row(card)
     if context.iteration.change_log:
         with st.expander(_("What changed in this iteration")):
             st.text(context.iteration.change_log)
-    comparisons = review.comparisons.get(context.iteration.id, ())
-    if comparisons:
-        st.markdown("#### " + _("Against the previous iteration"))
-        for comparison in comparisons:
-            st.markdown("- " + plain_language(comparison, current()))
-    st.markdown("#### " + _("All iterations"))
-    st.dataframe(_table(review), hide_index=True, width="stretch")
-    chart = trend_chart(review)
-    if chart is not None:
-        st.markdown("#### " + _("Trend"))
-        st.altair_chart(chart, width="stretch")
+    sections.comparisons(card)
+    sections.tasks(card)
+    left, right = st.columns([3, 2])
+    with left:
+        sections.heatmap(charts["heatmap"])
+    with right:
+        sections.sentiment(card)
+        sections.segments(card)
+    left, right = st.columns([3, 2])
+    with left:
+        sections.themes(card)
+    with right:
+        sections.decisions(decided)
+    sections.trends(bundle.review, charts)
