@@ -60,6 +60,41 @@ SETTINGS: tuple[Setting, ...] = (
         "INFO",
         "Logging level of the app and the command line (`DEBUG`, `INFO`, `WARNING`, `ERROR`).",
     ),
+    Setting(
+        "OPIT_SESSION_IDLE_MINUTES",
+        "60",
+        "A signed-in person who does nothing for this many minutes must sign in again.",
+    ),
+    Setting(
+        "OPIT_SESSION_MAX_HOURS",
+        "12",
+        "However active, a sign-in lasts at most this many hours.",
+    ),
+    Setting(
+        "OPIT_LOGIN_MAX_FAILURES",
+        "5",
+        "Wrong passwords in a row after which an account is locked for a while.",
+    ),
+    Setting(
+        "OPIT_LOGIN_LOCK_MINUTES",
+        "15",
+        "How long, in minutes, a locked account stays locked (an admin can unlock it sooner).",
+    ),
+    Setting(
+        "OPIT_SUBMISSIONS_PER_CLIENT_HOUR",
+        "30",
+        "Questionnaire answers one client address may send through one link in an hour.",
+    ),
+    Setting(
+        "OPIT_SUBMISSIONS_PER_LINK_MINUTE",
+        "120",
+        "Questionnaire answers one link accepts in a minute from everyone together (per process).",
+    ),
+    Setting(
+        "OPIT_TRUST_FORWARDED_FOR",
+        "false",
+        "Behind a load balancer: take the client's address from the `X-Forwarded-For` header.",
+    ),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -38,6 +37,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from prototypes.demo import is_empty, load_demo
 
     database = migrated_database()
+    from commands.access import ensure_demo_accounts
+
+    ensure_demo_accounts(database)  # only when nobody has an account yet
     if args.if_empty and not is_empty(database):
         print("The project has data already; the demo was not loaded.")
         return 0
@@ -84,10 +86,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "false",
     ]
     print(f"Opit on http://{args.address}:{args.port}  (Ctrl+C stops it)", flush=True)
-    try:
-        return subprocess.call(command, cwd=PROJECT_ROOT)
-    except KeyboardInterrupt:
-        return 0
+    # Become the server (no child left running when this process is stopped or killed).
+    os.chdir(PROJECT_ROOT)
+    os.execv(sys.executable, command)
+    return 0
 
 
 def register(subcommands) -> None:

@@ -63,17 +63,22 @@ def served_app(app_database, tmp_path) -> Iterator[str]:
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
+        start_new_session=True,  # `opit serve` starts Streamlit as a child: stop the whole group
     )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url, process)
         yield url
     finally:
-        process.terminate()
+        import signal
+
         try:
+            os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
         log.close()
 
 
@@ -100,3 +105,24 @@ def phone(chromium):
     page.set_default_timeout(20_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def accounts(app_database) -> dict[str, tuple[str, str]]:
+    """One account per role in the served database: role → (username, password)."""
+    from tests.accounts import PASSWORD, ensure_user
+
+    return {
+        role: (f"test-{role}", PASSWORD)
+        for role in ("admin", "researcher", "reviewer")
+        if ensure_user(app_database, role)
+    }
+
+
+def sign_in_page(page, base_url: str, username: str, password: str, path: str = "/") -> None:
+    """Sign in through the sign-in page at `path` like a person (Bulgarian interface)."""
+    page.goto(base_url + path)
+    page.get_by_role("heading", name="Вход в Opit").wait_for()
+    page.get_by_label("Потребителско име").fill(username)
+    page.get_by_label("Парола").fill(password)
+    page.get_by_role("button", name="Вход", exact=True).click()

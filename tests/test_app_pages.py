@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
 from storage.schema import Questionnaire, Response
+from tests.accounts import role_for, sign_in
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 30
@@ -20,7 +21,7 @@ def page_script(module: str) -> str:
 
 def run_page(module: str) -> AppTest:
     at = AppTest.from_string(page_script(module), default_timeout=TIMEOUT)
-    return at.run()
+    return sign_in(at, role_for(module)).run()
 
 
 def open_token(database) -> str:
@@ -57,13 +58,13 @@ def test_review_shows_this_iteration_beside_the_last(app_database):
 
 
 def test_app_entry_renders_review_by_default(app_database):
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at = sign_in(AppTest.from_file(APP, default_timeout=TIMEOUT)).run()
     assert not at.exception
     assert at.title[0].value == "Седмичен преглед"
 
 
 def test_language_switch_to_english(app_database):
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at = sign_in(AppTest.from_file(APP, default_timeout=TIMEOUT)).run()
     at.session_state["app.language"] = "en"
     at.run()
     assert at.title[0].value == "Weekly review"

@@ -21,11 +21,23 @@ def _migrated(url: str) -> Database:
     return database
 
 
-def database() -> Database:
-    """The migrated database of this process; stops the page with a message when unreachable."""
+def open_database() -> Database:
+    """The migrated database, with no role check: for the sign-in page and the public form."""
     try:
         return _migrated(database_url())
     except UserError as err:
         st.error(err.render(current()))
         st.stop()
         raise  # unreachable: st.stop() ends the script run
+
+
+def database() -> Database:
+    """The migrated database of this process; stops the page with a message when unreachable.
+
+    Called from a staff page (a module of ui/pages/), it first checks that the signed-in person's
+    role may open that page (`ui.auth.require_page_role`): no page hands data to anyone else.
+    """
+    from ui.auth import require_page_role
+
+    require_page_role()
+    return open_database()
