@@ -36,6 +36,7 @@ from defusedxml.ElementTree import fromstring
 
 from i18n import N_, UserError
 from research.codebook import SEPARATOR, Codebook, CodebookProblems, Tag, clean_name
+from research.xml_shape import MAX_ATTRIBUTE, MAX_DEPTH, XmlShapeError, check_xml_shape
 
 __all__ = ["NAMESPACE", "CodeSet", "QdcImport", "export_qdc", "guid_for", "import_qdc"]
 
@@ -146,6 +147,26 @@ def import_qdc(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> QdcImport:
 
 
 def _parse(data: bytes) -> ET.Element:
+    try:
+        check_xml_shape(data)
+    except XmlShapeError as exc:
+        if exc.reason == "doctype":
+            raise UserError(
+                N_(
+                    "The codebook file declares XML entities or external references, which Opit "
+                    "does not read for safety. Export the codebook again as .qdc and import the "
+                    "new file."
+                )
+            ) from None
+        raise UserError(
+            N_(
+                "The codebook file is not shaped like a codebook: its XML nests deeper than "
+                "{depth} levels or holds an attribute longer than {length} characters. Export "
+                "the codebook again as .qdc (REFI-QDA) and import the new file."
+            ),
+            depth=MAX_DEPTH,
+            length=f"{MAX_ATTRIBUTE:,}",
+        ) from None
     try:
         return fromstring(data)
     except ParseError as exc:
