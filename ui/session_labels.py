@@ -68,3 +68,35 @@ def actor() -> tuple[str, int | None]:
     """(username, user id) of the person signed in; ("staff", None) when nobody is."""
     user = current_user()
     return (user.username, user.id) if user is not None else ("staff", None)
+
+
+def kind_and_segment_filters(columns, known: dict[str, list[str]], key_prefix: str) -> dict:
+    """Three boxes in the first three of `columns`: participant kind, a segment attribute and its
+    value (from `known`); returns the filters as `participants()` and `sessions_of_iteration()`
+    take them (`kind`, `segment`)."""
+    kinds = participant_kind_names()
+    kind = columns[0].selectbox(
+        _("Kind"),
+        ["citizen", "staff"],
+        format_func=kinds.get,
+        index=None,
+        placeholder=_("All"),
+        key=f"{key_prefix}.filter_kind",
+    )
+    attribute = columns[1].selectbox(
+        _("Segment"),
+        list(known),
+        format_func=segment_label,
+        index=None,
+        placeholder=_("All"),
+        key=f"{key_prefix}.filter_attribute",
+    )
+    value = columns[2].selectbox(
+        _("Value"),
+        known.get(attribute, []),
+        index=None,
+        placeholder=_("All"),
+        key=f"{key_prefix}.filter_value",
+        disabled=attribute is None,
+    )
+    return {"kind": kind, "segment": {attribute: value} if attribute and value else None}

@@ -16,7 +16,7 @@ from ui.auth import require_page_role
 from ui.database import database
 from ui.lang import N_, _, current
 from ui.page_spec import PageSpec
-from ui.session_labels import participant_kind_names, segment_label
+from ui.session_labels import kind_and_segment_filters, participant_kind_names, segment_label
 from ui.session_participant import render_detail, segment_inputs
 
 PAGE = PageSpec(
@@ -78,33 +78,9 @@ def _add_form(known: dict[str, list[str]]) -> None:
 
 
 def _filters(known: dict[str, list[str]]) -> dict:
-    kinds = participant_kind_names()
-    c1, c2, c3, c4 = st.columns(4)
-    kind = c1.selectbox(
-        _("Kind"),
-        ["citizen", "staff"],
-        format_func=kinds.get,
-        index=None,
-        placeholder=_("All"),
-        key="participants.filter_kind",
-    )
-    attribute = c2.selectbox(
-        _("Segment"),
-        list(known),
-        format_func=segment_label,
-        index=None,
-        placeholder=_("All"),
-        key="participants.filter_attribute",
-    )
-    value = c3.selectbox(
-        _("Value"),
-        known.get(attribute, []),
-        index=None,
-        placeholder=_("All"),
-        key="participants.filter_value",
-        disabled=attribute is None,
-    )
-    consent = c4.selectbox(
+    columns = st.columns(4)
+    filters = kind_and_segment_filters(columns, known, "participants")
+    consent = columns[3].selectbox(
         _("Consent"),
         [True, False],
         format_func={True: _("valid"), False: _("withdrawn or none")}.get,
@@ -112,11 +88,7 @@ def _filters(known: dict[str, list[str]]) -> dict:
         placeholder=_("All"),
         key="participants.filter_consent",
     )
-    return {
-        "kind": kind,
-        "segment": {attribute: value} if attribute and value else None,
-        "with_consent": consent,
-    }
+    return {**filters, "with_consent": consent}
 
 
 def _list(known: dict[str, list[str]]) -> int | None:

@@ -19,7 +19,7 @@ from ui.context import WorkContext, choose_context
 from ui.database import database
 from ui.lang import N_, _, current
 from ui.page_spec import PageSpec
-from ui.session_labels import actor, participant_kind_names, segment_label
+from ui.session_labels import actor, kind_and_segment_filters, participant_kind_names
 from ui.session_logging import render_workspace
 from ui.session_saving import DRAFT_PARAM, open_draft
 from ui.session_summary import render_summary
@@ -96,34 +96,10 @@ def _filters() -> dict:
     with database().read() as session:
         values = segment_values(session)
         people = researchers(session)
-    kinds = participant_kind_names()
-    c1, c2, c3, c4 = st.columns(4)
-    kind = c1.selectbox(
-        _("Kind"),
-        ["citizen", "staff"],
-        format_func=kinds.get,
-        index=None,
-        placeholder=_("All"),
-        key="sessions.filter_kind",
-    )
-    attribute = c2.selectbox(
-        _("Segment"),
-        list(values),
-        format_func=segment_label,
-        index=None,
-        placeholder=_("All"),
-        key="sessions.filter_attribute",
-    )
-    value = c3.selectbox(
-        _("Value"),
-        values.get(attribute, []),
-        index=None,
-        placeholder=_("All"),
-        key="sessions.filter_value",
-        disabled=attribute is None,
-    )
+    columns = st.columns(4)
+    filters = kind_and_segment_filters(columns, values, "sessions")
     names = dict(people)
-    researcher = c4.selectbox(
+    researcher = columns[3].selectbox(
         _("Researcher"),
         list(names),
         format_func=names.get,
@@ -131,11 +107,7 @@ def _filters() -> dict:
         placeholder=_("All"),
         key="sessions.filter_researcher",
     )
-    return {
-        "kind": kind,
-        "segment": {attribute: value} if attribute and value else None,
-        "researcher_id": researcher,
-    }
+    return {**filters, "researcher_id": researcher}
 
 
 def _session_list(context: WorkContext) -> int | None:
