@@ -327,24 +327,30 @@ def add_iteration(
         change_log=change_log,
         hypothesis=hypothesis,
         decision_ids=list(decision_ids),
-        tasks=[
-            Task(
-                key=t.key,
-                position=i,
-                journey_step_id=steps.get(t.step_key) if t.step_key else None,
-                title_bg=t.title_bg,
-                title_en=t.title_en,
-                scenario_bg=t.scenario_bg,
-                scenario_en=t.scenario_en,
-                success_criteria=t.success_criteria,
-                target_seconds=t.target_seconds,
-            )
-            for i, t in enumerate(tasks, start=1)
-        ],
+        tasks=task_rows(tasks, steps),
     )
     session.add(iteration)
     session.flush()
     return iteration.id
+
+
+def task_rows(tasks, step_ids: dict[str, int]) -> list[Task]:
+    """New `Task` rows, numbered in order, from task drafts or documents (anything with `key`,
+    `step_key`, the titles and scenarios, `success_criteria` and `target_seconds`)."""
+    return [
+        Task(
+            key=t.key,
+            position=position,
+            journey_step_id=step_ids.get(t.step_key) if t.step_key else None,
+            title_bg=t.title_bg,
+            title_en=t.title_en,
+            scenario_bg=t.scenario_bg,
+            scenario_en=t.scenario_en,
+            success_criteria=t.success_criteria,
+            target_seconds=t.target_seconds,
+        )
+        for position, t in enumerate(tasks, start=1)
+    ]
 
 
 def _iteration_info(r: Iteration) -> IterationInfo:

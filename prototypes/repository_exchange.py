@@ -23,13 +23,13 @@ from prototypes.exchange_format import (
 )
 from prototypes.images import CheckedImage
 from prototypes.naming import check_slug, unique
+from prototypes.repository import task_rows
 from storage.schema import (
     Iteration,
     JourneyStep,
     LifeEvent,
     Prototype,
     PrototypeScreenshot,
-    Task,
     utcnow,
 )
 
@@ -227,20 +227,7 @@ def _write_prototype(
             change_log=it.change_log,
             hypothesis=it.hypothesis,
             decision_ids=[],
-            tasks=[
-                Task(
-                    key=t.key,
-                    position=position,
-                    journey_step_id=step_ids.get(t.step_key) if t.step_key else None,
-                    title_bg=t.title_bg,
-                    title_en=t.title_en,
-                    scenario_bg=t.scenario_bg,
-                    scenario_en=t.scenario_en,
-                    success_criteria=t.success_criteria,
-                    target_seconds=t.target_seconds,
-                )
-                for position, t in enumerate(it.tasks, start=1)
-            ],
+            tasks=task_rows(it.tasks, step_ids),
         )
         session.add(iteration)
         session.flush()
