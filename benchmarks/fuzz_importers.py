@@ -754,9 +754,7 @@ def make_case(work: Workspace, index: int, seed: int, targets: tuple[str, ...]) 
 
 def fingerprint(path: Path) -> dict[str, tuple[int, int]]:
     """Row count and highest rowid of every table: what a partial write would change."""
-    # not `mode=ro`: a read-only connection cannot create the WAL's -shm file, and fails with
-    # "disk I/O error" whenever no other connection holds the database open
-    conn = sqlite3.connect(path)
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
         return {
@@ -949,8 +947,21 @@ def run_one(importers: Importers, case: Case) -> Result:
     return Result(case, status, detail, where, time.monotonic() - started)
 
 
+def _address_space() -> int:
+    """Bytes of virtual memory this process maps now (VmSize), 0 where /proc cannot tell."""
+    with contextlib.suppress(OSError, ValueError, StopIteration):
+        status = Path("/proc/self/status").read_text().splitlines()
+        line = next(x for x in status if x.startswith("VmSize:"))
+        return int(line.split()[1]) * 1024
+    return 0
+
+
 def _worker(conn, work: Workspace) -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    # MEMORY_LIMIT more than the worker inherited: a fork of a large process (pytest after the
+    # browser tests maps over 3 GB) under a flat 3 GB limit could not even map SQLite's WAL index,
+    # and every case failed with "disk I/O error"
+    limit = _address_space() + MEMORY_LIMIT
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     with contextlib.suppress(OSError):  # on a shared machine short of memory, die first
         Path("/proc/self/oom_score_adj").write_text("1000")
     with contextlib.suppress(Exception):  # and die with the parent (PR_SET_PDEATHSIG)
