@@ -10,6 +10,7 @@ Pure functions used by `research.themes.ThemeModel`; they take arrays and lists,
 - `surface_forms` — for each lemma, the word form the answers actually use most often
   ("плащането" rather than the bare lemma "плащане"), so labels read naturally.
 - `language_mix`, `negative_flags`, `most_common` — the small statistics of a theme.
+- `describe` — every field of every theme but its id, and the display order (by size, then label).
 - `pick_quotes` — up to 3 answers nearest to the theme's centroid, preferring a medium length
   (`QUOTE_LENGTH` characters) and skipping near-duplicates (same content words).
 """
@@ -188,3 +189,55 @@ def most_common(texts: Sequence[str], n: int = 3) -> list[str]:
     """The `n` most frequent non-empty texts (stripped), ties alphabetically."""
     counts = Counter(t.strip() for t in texts if t.strip())
     return sorted(counts, key=lambda t: (-counts[t], t))[:n]
+
+
+def describe(
+    docs: Any,  # research.theme_vectors.Documents
+    counts: sp.csr_matrix,
+    doc_labels: np.ndarray,
+    similarity: np.ndarray,
+    sentiments: Sequence[Any] | None,
+    terms: Sequence[str],
+) -> tuple[list[dict[str, Any]], list[int]]:
+    """Every cluster's theme fields but the id, and the clusters in display order."""
+    k = int(doc_labels.max()) + 1 if len(doc_labels) else 0
+    scores = class_term_scores(counts, doc_labels, docs.weights, k)
+    text_labels = np.full(len(docs.text_doc), -1, dtype=np.int64)
+    has_doc = docs.text_doc >= 0
+    text_labels[has_doc] = doc_labels[docs.text_doc[has_doc]]
+    negative = negative_flags(sentiments)
+    cache: dict[tuple[str, str], str | None] = {}
+    drafts: list[dict[str, Any]] = []
+    for c in range(k):
+        members = np.flatnonzero(doc_labels == c)
+        mix = language_mix([docs.text_langs[i] for i in np.flatnonzero(text_labels == c)])
+        dominant = max(mix, key=lambda lang: (mix[lang], lang)) if mix else "bg"
+        label_terms, top_terms = pick_label_terms(scores[c], terms, dominant)
+        forms = surface_forms(
+            label_terms,
+            [docs.reps[i] for i in members],
+            [docs.langs[i] for i in members],
+            [float(docs.weights[i]) for i in members],
+            cache,
+        )
+        own = [i for i in members if docs.langs[i] == dominant] or list(members)
+        quotes = pick_quotes(  # in the language of the label
+            [docs.reps[i] for i in own],
+            similarity[own],
+            [frozenset(docs.tokens[i]) for i in own],
+        )
+        size = int(docs.weights[members].sum())
+        neg = None if negative is None else float(negative[text_labels == c].mean())
+        drafts.append(
+            {
+                "label": ", ".join(forms[t] for t in label_terms),
+                "top_terms": tuple(top_terms),
+                "size": size,
+                "share": size / max(len(docs.text_doc), 1),
+                "quotes": tuple(quotes),
+                "negative_share": neg,
+                "languages": mix,
+            }
+        )
+    order = sorted(range(k), key=lambda c: (-drafts[c]["size"], drafts[c]["label"], c))
+    return drafts, order
