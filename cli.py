@@ -17,6 +17,7 @@ from collections.abc import Sequence
 import commands
 import settings
 from i18n import UserError, default_language
+from storage.audit_trail import set_actor
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,6 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if args.database:
         os.environ["OPIT_DATABASE_URL"] = args.database
+    set_actor("cli")  # who the audit log names for what this command writes
     try:
         return args.handler(args)
     except UserError as err:

@@ -32,6 +32,7 @@ ACTIONS = (
     "set_contact",
     "export",
     "erase",
+    "delete",
     "retention",
     "backup",
     "restore",

@@ -178,6 +178,8 @@ def database_url(url: str | None = None) -> str:
 
 def connect(url: str | None = None) -> Database:
     """The process's `Database` for `url` (default: the OPIT_DATABASE_URL setting)."""
+    from storage import audit_trail  # noqa: F401  (registers the audit log's listener)
+
     key = database_url(url)
     with _lock:
         if key not in _databases:
@@ -187,6 +189,8 @@ def connect(url: str | None = None) -> Database:
 
 def forget(url: str | None = None) -> None:
     """Dispose of a cached Database (tests, restore)."""
+    from storage import audit_trail  # noqa: F401  (registers the audit log's listener)
+
     key = database_url(url)
     with _lock:
         database = _databases.pop(key, None)

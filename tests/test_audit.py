@@ -111,3 +111,30 @@ def test_demo_creates_one_account_per_role_once(database, monkeypatch, capsys):
     assert "password:" in first and "reviewer" in first
     assert main(["demo", "--if-empty"]) == 0
     assert "password:" not in capsys.readouterr().out
+
+
+def test_every_change_to_the_teams_work_is_logged_with_who_made_it(database):
+    from prototypes.repository import add_life_event
+    from prototypes.repository_journeys import delete_life_event, update_life_event
+    from storage.audit_trail import set_actor
+
+    set_actor("ana")
+    try:
+        with database.write() as session:
+            event_id = add_life_event(session, "moving", "Преместване", "Moving home")
+        with database.write() as session:
+            update_life_event(session, event_id, "Преместване в нов дом", "Moving home")
+        with database.write() as session:  # a save that changes nothing is not an entry
+            update_life_event(session, event_id, "Преместване в нов дом", "Moving home")
+        with database.write() as session:
+            delete_life_event(session, event_id)
+    finally:
+        set_actor("unknown")
+    with database.read() as session:
+        about = audit_events(session, "life_events", event_id)
+    assert [(e["actor"], e["action"]) for e in about] == [
+        ("ana", "create"),
+        ("ana", "change"),
+        ("ana", "delete"),
+    ]
+    assert all(e["detail"] == {} for e in about)  # which row, never what it holds

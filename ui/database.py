@@ -7,6 +7,7 @@ import logging
 import streamlit as st
 
 from i18n import UserError
+from storage.audit_trail import set_actor
 from storage.db import Database, connect, database_url
 from storage.migrate import upgrade
 from ui.lang import current
@@ -37,7 +38,9 @@ def database() -> Database:
     Called from a staff page (a module of ui/pages/), it first checks that the signed-in person's
     role may open that page (`ui.auth.require_page_role`): no page hands data to anyone else.
     """
-    from ui.auth import require_page_role
+    from ui.auth import current_user, require_page_role
 
     require_page_role()
+    user = current_user()
+    set_actor(user.username if user is not None else "unknown")  # for the audit log
     return open_database()
