@@ -49,7 +49,7 @@ i18n: $(STAMP_TEST)
 
 ## bench: every benchmark; each prints its figures and updates benchmarks/RESULTS.md
 bench: $(STAMP_TEST)
-	for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done
+	for script in $$(grep -l '__main__' benchmarks/*.py); do $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

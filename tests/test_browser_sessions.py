@@ -174,18 +174,23 @@ def test_nothing_typed_is_lost_when_the_browser_closes(served_app, desktop, app_
     quick = _widget(first, f"{prefix}.quick").get_by_role("textbox")
     quick.fill("!4 Страницата изгуби попълнените данни")
     quick.press("Enter")
+    # the observation is stored by the rerun Enter starts; typing elsewhere while a rerun
+    # redraws the page may be lost, as for a person, so wait for it
+    assert _eventually(lambda: len((_draft(app_database, key) or {}).get("observations", [])))
     notes = _widget(first, f"{prefix}.notes").get_by_role("textbox")
     notes.fill("Участникът ползва телефон с голям шрифт.")
     notes.press("Tab")
-    assert _eventually(
+    saved = _eventually(
         lambda: (
             (d := _draft(app_database, key))
             and d["tasks"][task_id]["note"] == "Търси бутона в горния ъгъл"
             and d["notes"] == "Участникът ползва телефон с голям шрифт."
             and len(d["observations"]) == 1
             and d["tasks"][task_id]["seconds"] == 125
-        )
+        ),
+        seconds=40.0,
     )
+    assert saved, _draft(app_database, key)  # what autosave had stored, when it had not all
     first.context.close()  # the browser closes mid-session
 
     again = desktop()
