@@ -257,22 +257,16 @@ DAMAGE = (
 
 
 def _empty_again(database: Database) -> None:
+    """Leave the database as `restore` found it: empty, at the current schema. It held no rows
+    (checked before), so the SQLite file, whatever the damaged backup made of it, is replaced."""
     database.dispose()
     if database.sqlite_path is not None:
-        with sqlite3.connect(database.sqlite_path) as conn:
-            conn.execute("PRAGMA foreign_keys=OFF")
-            names = [
-                r[0]
-                for r in conn.execute(
-                    "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
-                )
-            ]
-            for name in names:
-                conn.execute(f'DELETE FROM "{name}"')
-        conn.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{database.sqlite_path}{suffix}").unlink(missing_ok=True)
     else:
         _drop_tables(database)
     database.dispose()
+    upgrade(database)
 
 
 def _read_manifest(archive: zipfile.ZipFile) -> dict:

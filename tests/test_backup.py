@@ -205,3 +205,21 @@ def test_cli_backup_and_restore(source, empty_target, tmp_path, capsys, monkeypa
         k: v for k, v in source.items() if k != "audit_events"
     }
     assert len(target["audit_events"]) == len(source["audit_events"]) + 1
+
+
+def test_a_backup_damaged_inside_leaves_the_database_empty_and_usable(
+    source, empty_target, tmp_path
+):
+    out = tmp_path / "opit.zip"
+    backup(source, out)
+    damaged = tmp_path / "damaged.zip"
+    with zipfile.ZipFile(out) as whole, zipfile.ZipFile(damaged, "w") as part:
+        for item in whole.infolist():  # every table but one: found only while loading
+            if item.filename != "tables/responses.jsonl":
+                part.writestr(item, whole.read(item))
+    with pytest.raises(UserError) as caught:
+        restore(empty_target, damaged)
+    assert "damaged" in caught.value.render("en")
+    assert not any(row_counts(empty_target).values())
+    assert sorted(current_revisions(empty_target)) == sorted(head_revisions())
+    assert restore(empty_target, out) == row_counts(source)  # and a good backup restores
