@@ -83,25 +83,9 @@ def edit_dialog(
                 _("Unpinned.") if theme.pinned else _("Pinned: the theme stays when re-analysed."),
             )
         st.divider()
-        with st.form("analysis.move"):
-            st.markdown("**" + _("Move feedback to another theme") + "**")
-            chosen = st.multiselect(
-                _("Feedback"),
-                list(by_key),
-                format_func=lambda k: _short(by_key[k].text),
-                placeholder=_("Choose feedback"),
-            )
-            target = st.selectbox(
-                _("Into the theme"), list(others), format_func=others.get, index=None
-            )
-            if st.form_submit_button(_("Move")):
-                if not chosen or target is None:
-                    st.error(_("Choose the feedback and the theme to move it to."))
-                else:
-                    _apply(
-                        lambda s: [move_feedback(s, k, target, actor=actor) for k in chosen],
-                        _("Feedback moved: {n}.").format(n=len(chosen)),
-                    )
+        _move_form(
+            "analysis.move", by_key, others, actor, _("Move"), _("Move feedback to another theme")
+        )
         with st.form("analysis.split"):
             st.markdown("**" + _("Split off a new theme") + "**")
             picked = st.multiselect(
@@ -152,21 +136,33 @@ def place_loose(
         by_key = {i.key: i for i in loose}
         present = {p.theme_id for p in board.placements.values()}
         names = _theme_names(board, present)
-        with st.form("analysis.place"):
-            chosen = st.multiselect(
-                _("Feedback"),
-                list(by_key),
-                format_func=lambda k: _short(by_key[k].text),
-                placeholder=_("Choose feedback"),
-            )
-            target = st.selectbox(
-                _("Into the theme"), list(names), format_func=names.get, index=None
-            )
-            if st.form_submit_button(_("Place")):
-                if not chosen or target is None:
-                    st.error(_("Choose the feedback and the theme to move it to."))
-                else:
-                    _apply(
-                        lambda s: [move_feedback(s, k, target, actor=actor) for k in chosen],
-                        _("Feedback moved: {n}.").format(n=len(chosen)),
-                    )
+        _move_form("analysis.place", by_key, names, actor, _("Place"))
+
+
+def _move_form(
+    key: str,
+    by_key: dict[str, FeedbackItem],
+    themes: dict[int, str],
+    actor: str,
+    button: str,
+    heading: str | None = None,
+) -> None:
+    """A form that moves the chosen feedback into one of `themes` (id → name)."""
+    with st.form(key):
+        if heading:
+            st.markdown("**" + heading + "**")
+        chosen = st.multiselect(
+            _("Feedback"),
+            list(by_key),
+            format_func=lambda k: _short(by_key[k].text),
+            placeholder=_("Choose feedback"),
+        )
+        target = st.selectbox(_("Into the theme"), list(themes), format_func=themes.get, index=None)
+        if st.form_submit_button(button):
+            if not chosen or target is None:
+                st.error(_("Choose the feedback and the theme to move it to."))
+            else:
+                _apply(
+                    lambda s: [move_feedback(s, k, target, actor=actor) for k in chosen],
+                    _("Feedback moved: {n}.").format(n=len(chosen)),
+                )
