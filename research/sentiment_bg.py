@@ -140,6 +140,7 @@ _TOKEN = re.compile(
     re.IGNORECASE,
 )
 _MODIFIERS = re.compile("[\U0001f3fb-\U0001f3ff\ufe0f\u200d]")
+_SYMBOLS = re.compile("[\u2600-\U0010ffff]")  # where emoji can be: most texts have none
 _SPLIT_LEMMA = re.compile(r"-\(.*$")
 
 
@@ -206,11 +207,32 @@ def _adjective_entry(word: str, lex: dict[str, tuple[float, str]]) -> tuple[floa
 
 def emoji_sum(text: str) -> float:
     """Sum of the weights of the emoji in `text`."""
-    total = 0.0
-    for ch in _MODIFIERS.sub("", text):
-        if ord(ch) >= 0x2600:
-            total += EMOJI.get(ch, 0.0)
-    return total
+    return sum((EMOJI.get(ch, 0.0) for ch in _SYMBOLS.findall(_MODIFIERS.sub("", text))), 0.0)
+
+
+# What a word does in `raw_score`, decided once per word (`_role`).
+_CONTRAST, _CONCESSIVE, _BOOSTER, _NEGATOR, _SCOPE_END, _CLITIC, _SENTIMENT, _OTHER = range(8)
+
+
+@lru_cache(maxsize=100_000)
+def _role(word: str) -> tuple[int, bool, object]:
+    """(role, whether it bridges an existential "няма", data) of a lower-case word. The roles are
+    tried in the order `raw_score` needs; a bridge only matters for the last four."""
+    bridge = word in EXISTENTIAL_BRIDGE
+    if word in CONTRAST:
+        return _CONTRAST, bridge, None
+    if word in CONCESSIVE:
+        return _CONCESSIVE, bridge, None
+    if word in BOOSTERS:
+        return _BOOSTER, bridge, (*BOOSTERS[word], word in NEGATORS)
+    if word in NEGATORS:
+        return _NEGATOR, bridge, word in EXISTENTIAL
+    if word in SCOPE_END:
+        return _SCOPE_END, bridge, None
+    if word in CLITICS:
+        return _CLITIC, bridge, None
+    found = lookup(word)
+    return (_OTHER, bridge, None) if found is None else (_SENTIMENT, bridge, found)
 
 
 def raw_score(text: str) -> float:
@@ -231,52 +253,49 @@ def raw_score(text: str) -> float:
             values.append(pending_own * (0.5 if concessive else 1.0))
         boost, pending_own = 1.0, 0.0
 
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup
-        token = match.group()
-        if kind == "emo":
-            values.append(EMOTICONS.get(token.lower(), 0.0))
+    for emoticon, token, punct in _TOKEN.findall(text):
+        if emoticon:
+            values.append(EMOTICONS.get(emoticon.lower(), 0.0))
             continue
-        if kind == "punct":
+        if punct:
             flush_boosters()
             negation_left = 0
             concessive = False
             continue
-        word = token.lower()
-        if word in CONTRAST:
+        role, bridge, data = _role(token.lower())
+        if role == _CONTRAST:
             flush_boosters()
             negation_left = 0
             concessive = False
             contrast_at = len(values)
             continue
-        if word in CONCESSIVE:
+        if role == _CONCESSIVE:
             concessive = True
             continue
-        if word in BOOSTERS:
-            factor, own = BOOSTERS[word]
+        if role == _BOOSTER:
+            factor, own, negates = data
             boost *= factor
             pending_own = own or pending_own
-            if word in NEGATORS:
+            if negates:
                 negation_left = NEGATION_WINDOW
             continue
-        if word in NEGATORS:
+        if role == _NEGATOR:
             negation_left = NEGATION_WINDOW
-            existential = word in EXISTENTIAL
+            existential = data
             continue
-        if existential and negation_left and word in EXISTENTIAL_BRIDGE:
+        if existential and negation_left and bridge:
             continue
-        if word in SCOPE_END:
+        if role == _SCOPE_END:
             flush_boosters()
             negation_left = 0
             continue
-        if word in CLITICS:
+        if role == _CLITIC:
             continue
-        found = lookup(word)
-        if found is None:
+        if role == _OTHER:
             flush_boosters()
             negation_left = max(0, negation_left - 1)
             continue
-        weight, entry_kind, multiplier = found
+        weight, entry_kind, multiplier = data
         value = weight * boost * multiplier
         negated = negation_left > 0
         if entry_kind == "want":
