@@ -15,6 +15,7 @@ from research.theme_vectors import (
     smooth,
     ward_tree,
     weighted_sample,
+    weighted_sums,
 )
 from research.themes import ThemeModel
 
@@ -41,6 +42,29 @@ def test_smooth_keeps_unit_length_and_can_be_off() -> None:
     assert np.array_equal(smoothed, smooth(points, 4, 0.5))
     assert np.array_equal(smooth(points, 0, 0.5), points)
     assert np.array_equal(smooth(points, 4, 0.0), points)
+
+
+def test_smooth_moves_each_point_towards_its_most_similar_neighbours() -> None:
+    points = normalize(np.random.default_rng(3).normal(size=(60, 5)))
+    neighbours, share = 4, 0.5
+    similarity = points @ points.T
+    np.fill_diagonal(similarity, -np.inf)
+    graph = np.zeros_like(similarity)
+    for i, row in enumerate(similarity):  # by a full sort, the obvious way
+        for j in np.argsort(-row)[:neighbours]:
+            graph[i, j] = max(row[j], 0.0)
+    expected = points
+    for _ in range(2):
+        expected = normalize((1 - share) * points + share * normalize(graph @ expected))
+    assert np.allclose(smooth(points, neighbours, share), expected, atol=1e-6)
+
+
+def test_weighted_sums_per_cluster() -> None:
+    points = np.random.default_rng(4).normal(size=(50, 3))
+    labels = np.random.default_rng(5).integers(0, 4, 50)
+    weights = np.random.default_rng(6).random(50)
+    expected = np.array([(points * weights[:, None])[labels == c].sum(axis=0) for c in range(5)])
+    assert np.allclose(weighted_sums(points, labels, weights, 5), expected)  # cluster 4: zeros
 
 
 def test_ward_finds_three_blobs_and_choose_k_agrees() -> None:
