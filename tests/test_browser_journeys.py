@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from prototypes.repository import iterations, journey_steps, prototype_by_slug, tasks
 from prototypes.repository_journeys import life_event_by_slug
@@ -57,10 +58,19 @@ def _form(page, heading: str):
 
 
 def _choose(page, box, option: str) -> None:
-    box.click()
-    # the drop-down renders only the options in view: typing filters the list down to this one
-    page.keyboard.type(option)
-    page.get_by_role("option", name=option).first.click()
+    """Pick `option` in a select box; again if a rerun of the page closed its drop-down first
+    (it failed once so: the option was detached while the page opened just before redrew)."""
+    for _ in range(3):
+        box.click()
+        # the drop-down renders only the options in view: typing filters the list down to this one
+        page.keyboard.press("Control+A")
+        page.keyboard.type(option)
+        try:
+            page.get_by_role("option", name=option).first.click(timeout=10_000)
+            return
+        except PlaywrightTimeoutError:
+            page.keyboard.press("Escape")
+    raise AssertionError(f"the option {option!r} could not be chosen")
 
 
 def _shot(page, name: str) -> None:
