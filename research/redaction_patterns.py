@@ -226,22 +226,37 @@ ID_LETTERS = re.compile(rf"(?<!\w)[{UP}{LOW}]{{2}}{SP}?$")
 ID_WINDOW = 120
 
 
-def find_ibans(text: str) -> tuple[list[Candidate], list[tuple[int, int]]]:
+def _longest_iban(text: str, ends: list[int], compact: str, mistyped: bool) -> int | None:
+    """Where the longest IBAN starting the run ends (before no digit): a valid one, or with
+    `mistyped` one whose country, length and structure are right but check digits are not."""
+    for length in range(len(compact), 14, -1):
+        end = ends[length - 1]
+        if text[end : end + 1].isdigit():
+            continue
+        number = compact[:length]
+        if mistyped:  # the check digits that would make its mod 97 right
+            number = number[:2] + iban.calc_check_digits(number) + number[4:]
+        if iban.is_valid(number, check_country=not mistyped):
+            return end
+    return None
+
+
+def find_ibans(text: str) -> tuple[list[Candidate], list[tuple[int, int, int]]]:
     """IBANs of any country, spaced in fours or not, checked by stdnum (mod 97 and the format);
-    and the spans shaped like an IBAN that are not one (a mistyped IBAN is no phone or card)."""
+    and mistyped ones, right but for the check digits: (start, account part's start, end). "AA00
+    4000 0000 0000 0002", of no country's structure, is no IBAN: the card number in it is read."""
     found: list[Candidate] = []
-    shapes: list[tuple[int, int]] = []
+    shapes: list[tuple[int, int, int]] = []
     match = IBAN_RUN.search(text)
     while match:
         ends = [i + 1 for i in range(match.start(), match.end()) if text[i].isalnum()]
         compact = "".join(text[i - 1] for i in ends)
-        for length in range(len(compact), 14, -1):
-            end = ends[length - 1]
-            if not text[end : end + 1].isdigit() and iban.is_valid(compact[:length]):
-                found.append((match.start(), end, Kind.IBAN))
-                break
+        end = _longest_iban(text, ends, compact, mistyped=False)
+        if end is not None:
+            found.append((match.start(), end, Kind.IBAN))
         else:
-            shapes.append(match.span())
+            if (shape_end := _longest_iban(text, ends, compact, mistyped=True)) is not None:
+                shapes.append((match.start(), ends[4] - 1, shape_end))
             end = match.start() + 1
         match = IBAN_RUN.search(text, end)  # the next may start inside this match's tail
     return found, shapes
@@ -382,12 +397,15 @@ def find_all(text: str) -> list[Candidate]:
     found, weak = find_numbers(text)
     ibans, shapes = find_ibans(text)
     found += ibans + find_emails(text) + find_addresses(text)
-    for start, end in shapes:
+    for start, account, end in shapes:
         # A mistyped IBAN hides no phone or card: drop those wholly inside it, unless something
-        # reaches in from outside or passed a checksum (redacting that would change the shape).
+        # reaches in from outside or passed a checksum (redacting that would change the shape),
+        # and keep a card number that is its whole account part ("EE00 4000 0000 0000 0002"):
+        # as likely a card after other text.
         touching = [c for c in weak if c[0] < end and c[1] > start]
         if all(start <= c[0] and c[1] <= end for c in touching) and not any(
             c[0] < end and c[1] > start for c in found
         ):
-            weak = [c for c in weak if c not in touching]
+            whole_card = (account, end, Kind.CARD)
+            weak = [c for c in weak if c not in touching or c == whole_card]
     return found + weak
