@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import streamlit as st
 
 from prototypes.repository import IterationInfo, PrototypeInfo, iterations, prototypes
+from surveys.definition import label_in
+from surveys.repository import QuestionnaireInfo
 from ui import state
 from ui.database import database
 from ui.lang import _, current
@@ -59,3 +62,26 @@ def choose_context() -> WorkContext | None:
     )
     st.session_state[state.ITERATION_ID] = iteration_id
     return WorkContext(prototype, its, by_id[iteration_id])
+
+
+def questionnaire_title(info: QuestionnaireInfo) -> str:
+    """The questionnaire's title in the interface language (its slug when it has none)."""
+    return label_in(info.definition.title, current()) or info.slug
+
+
+def choose_questionnaire(
+    questionnaires: Sequence[QuestionnaireInfo], state_key: str
+) -> QuestionnaireInfo:
+    """A select box of `questionnaires` (not empty): the one chosen last time on this page (kept
+    under `state_key`), else the newest."""
+    by_id = {q.id: q for q in questionnaires}
+    ids = list(by_id)
+    remembered = st.session_state.get(state_key)
+    chosen = st.selectbox(
+        _("Questionnaire"),
+        ids,
+        index=ids.index(remembered) if remembered in by_id else len(ids) - 1,
+        format_func=lambda i: f"{questionnaire_title(by_id[i])} ({by_id[i].slug})",
+    )
+    st.session_state[state_key] = chosen
+    return by_id[chosen]

@@ -21,7 +21,6 @@ from surveys.builder import (
     starter_definition,
     week_slug,
 )
-from surveys.definition import label_in
 from surveys.form_files import FORM_SUFFIXES, read_form_file
 from surveys.links import public_link, qr_png
 from surveys.repository import (
@@ -42,7 +41,13 @@ from surveys.repository_links import replace_token
 from surveys.xlsform_export import write_xlsform
 from ui import state
 from ui.auth import current_user
-from ui.context import WorkContext, choose_context, iteration_label
+from ui.context import (
+    WorkContext,
+    choose_context,
+    choose_questionnaire,
+    iteration_label,
+    questionnaire_title,
+)
 from ui.database import database
 from ui.lang import N_, _, current
 from ui.page_spec import PageSpec
@@ -120,7 +125,7 @@ def _copy_last_week(context: WorkContext) -> None:
     source_id = st.selectbox(
         _("Questionnaire of the previous iteration"),
         list(reversed(by_id)),
-        format_func=lambda i: f"{by_id[i].slug} · {_title(by_id[i])}",
+        format_func=lambda i: f"{by_id[i].slug} · {questionnaire_title(by_id[i])}",
     )
     if st.button(_("Copy into this iteration"), icon=":material/content_copy:"):
         slug = week_slug(by_id[source_id].slug, context.iteration.week_label)
@@ -170,10 +175,6 @@ def _import(context: WorkContext) -> None:
 
 
 # ---- one questionnaire -------------------------------------------------------------------------
-
-
-def _title(info: QuestionnaireInfo) -> str:
-    return label_in(info.definition.title, current()) or info.slug
 
 
 def _link_tab(info: QuestionnaireInfo) -> None:
@@ -292,7 +293,7 @@ def _version_button(info: QuestionnaireInfo, context: WorkContext, label: str) -
 
 def _one(info: QuestionnaireInfo, context: WorkContext, responses: int) -> None:
     status = _(STATUS_NAMES.get(info.status, info.status))
-    st.subheader(_title(info))
+    st.subheader(questionnaire_title(info))
     st.caption(
         _("{slug} · {status} · {count} responses").format(
             slug=info.slug, status=status, count=responses
@@ -350,14 +351,5 @@ def render() -> None:
     if not mine:
         st.info(_("No questionnaire is tied to this iteration yet."))
         return
-    by_id = {q.id: q for q in mine}
-    ids = list(by_id)
-    remembered = st.session_state.get(state.QUESTIONNAIRES_ID)
-    chosen = st.selectbox(
-        _("Questionnaire"),
-        ids,
-        index=ids.index(remembered) if remembered in by_id else len(ids) - 1,
-        format_func=lambda i: f"{_title(by_id[i])} ({by_id[i].slug})",
-    )
-    st.session_state[state.QUESTIONNAIRES_ID] = chosen
-    _one(by_id[chosen], context, counts[chosen])
+    chosen = choose_questionnaire(mine, state.QUESTIONNAIRES_ID)
+    _one(chosen, context, counts[chosen.id])

@@ -23,7 +23,7 @@ from surveys.response_files import (
     suggest_mapping,
 )
 from ui import state
-from ui.context import choose_context
+from ui.context import choose_context, choose_questionnaire
 from ui.database import database
 from ui.lang import N_, _, current
 from ui.page_spec import PageSpec
@@ -201,16 +201,7 @@ def render() -> None:
     if not questionnaires:
         st.info(_("No questionnaire is tied to this iteration yet."))
         return
-    by_id = {q.id: q for q in questionnaires}
-    ids = list(by_id)
-    remembered = st.session_state.get(state.RESPONSE_IMPORT_QUESTIONNAIRE)
-    chosen = st.selectbox(
-        _("Questionnaire"),
-        ids,
-        index=ids.index(remembered) if remembered in by_id else len(ids) - 1,
-        format_func=lambda i: f"{label_in(by_id[i].definition.title, current())} ({by_id[i].slug})",
-    )
-    st.session_state[state.RESPONSE_IMPORT_QUESTIONNAIRE] = chosen
+    chosen = choose_questionnaire(questionnaires, state.RESPONSE_IMPORT_QUESTIONNAIRE)
     st.caption(
         _(
             "CSV or Excel exports of LimeSurvey, Google Forms or KoboToolbox: one row per "
@@ -221,4 +212,4 @@ def render() -> None:
         _("Response file (.csv, .xlsx, .xls)"), type=["csv", "tsv", "txt", "xlsx", "xls"]
     )
     if upload is not None:
-        _import(by_id[chosen], upload)
+        _import(chosen, upload)
