@@ -31,6 +31,7 @@ from i18n import N_, UserError
 SAMPLE_BYTES = 256 * 1024
 CHUNK_ROWS = 5000
 MAX_FIELD = 16 * 1024 * 1024
+MAX_REMEMBERED = 200_000  # distinct texts whose sentiment `opit sentiment` keeps for repeats
 
 
 @dataclass(frozen=True)
@@ -50,30 +51,34 @@ def _positive(value: str) -> int:
     return number
 
 
+def _csv_command(subcommands, name: str, handler, summary: str, description: str):
+    """A subcommand that reads IN.csv's --text-column and writes OUT.csv (or standard output)."""
+    command = subcommands.add_parser(name, help=summary, description=description)
+    command.add_argument("input", metavar="IN.csv")
+    command.add_argument("--text-column", required=True, metavar="COL")
+    command.add_argument("--out", metavar="OUT.csv", help="output file (default: standard output)")
+    command.set_defaults(handler=handler)
+    return command
+
+
 def register(subcommands) -> None:
-    cluster = subcommands.add_parser(
+    cluster = _csv_command(
+        subcommands,
         "cluster",
-        help="group the texts of one CSV column into themes",
+        cmd_cluster,
+        summary="group the texts of one CSV column into themes",
         description="Add theme_id and theme_label to every row of a CSV file, from one column.",
     )
-    cluster.add_argument("input", metavar="IN.csv")
-    cluster.add_argument("--text-column", required=True, metavar="COL")
     cluster.add_argument(
         "--k", type=_positive, metavar="N", help="number of themes (default: chosen from the data)"
     )
-    cluster.add_argument("--out", metavar="OUT.csv", help="output file (default: standard output)")
-    cluster.set_defaults(handler=cmd_cluster)
-    sentiment = subcommands.add_parser(
+    _csv_command(
+        subcommands,
         "sentiment",
-        help="language and sentiment of the texts of one CSV column",
+        cmd_sentiment,
+        summary="language and sentiment of the texts of one CSV column",
         description="Add language, polarity and sentiment to every row of a CSV file.",
     )
-    sentiment.add_argument("input", metavar="IN.csv")
-    sentiment.add_argument("--text-column", required=True, metavar="COL")
-    sentiment.add_argument(
-        "--out", metavar="OUT.csv", help="output file (default: standard output)"
-    )
-    sentiment.set_defaults(handler=cmd_sentiment)
 
 
 # --------------------------------------------------------------------------- reading
@@ -155,6 +160,16 @@ def _records(source: CsvSource) -> Iterator[Iterator[list[str]]]:
         yield rows()
 
 
+def _header_and_column(
+    rows: Iterator[list[str]], source: CsvSource, wanted: str
+) -> tuple[list[str], int]:
+    """The header row and the index of the text column in it (the file must have a header)."""
+    header = next(rows, None)
+    if header is None:
+        raise UserError(N_("{filename} is empty."), filename=source.path.name)
+    return header, _column(header, wanted, source.path.name)
+
+
 def _column(header: list[str], wanted: str, filename: str) -> int:
     cleaned = [h.strip().lstrip("\ufeff") for h in header]
     for names in (cleaned, [h.casefold() for h in cleaned]):
@@ -217,22 +232,19 @@ def cmd_sentiment(args: argparse.Namespace) -> int:
     seen: dict[str, tuple[str, float, str]] = {}
     rows_done = 0
     with _records(source) as rows, _writer(args.out, source.delimiter) as out:
-        header = next(rows, None)
-        if header is None:
-            raise UserError(N_("{filename} is empty."), filename=source.path.name)
-        column = _column(header, args.text_column, source.path.name)
+        header, column = _header_and_column(rows, source, args.text_column)
         out.writerow([*header, "language", "polarity", "sentiment"])
         chunk: list[list[str]] = []
 
         def flush() -> None:
+            if len(seen) > MAX_REMEMBERED:  # forget before scoring: the chunk's texts stay
+                seen.clear()
             texts = [row[column] if column < len(row) else "" for row in chunk]
             fresh = list(dict.fromkeys(t for t in texts if t not in seen))
             if fresh:
                 langs = detect_languages(fresh)
                 for text, mood in zip(fresh, score_many(fresh, langs), strict=True):
                     seen[text] = (mood.language, round(mood.polarity, 4), mood.label)
-            if len(seen) > 200_000:
-                seen.clear()
             for row, text in zip(chunk, texts, strict=True):
                 out.writerow([*_fit(row, len(header)), *seen.get(text, ("other", 0.0, "neutral"))])
             chunk.clear()
@@ -255,10 +267,7 @@ def cmd_cluster(args: argparse.Namespace) -> int:
     source = open_source(args.input)
     texts: list[str] = []
     with _records(source) as rows:
-        header = next(rows, None)
-        if header is None:
-            raise UserError(N_("{filename} is empty."), filename=source.path.name)
-        column = _column(header, args.text_column, source.path.name)
+        header, column = _header_and_column(rows, source, args.text_column)
         for row in rows:
             texts.append(row[column] if column < len(row) else "")
     model = ThemeModel(args.k).fit(texts)

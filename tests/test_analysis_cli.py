@@ -159,3 +159,20 @@ def test_ragged_rows_and_blank_lines(tmp_path):
     rows = _read(out)
     assert rows[1][:4] == ["1", "Плащането не мина", "", "bg"]
     assert len(rows) == 3
+
+
+def test_sentiment_stays_right_when_it_forgets_what_it_scored(answers_csv, tmp_path, monkeypatch):
+    # Found in review: the remembered texts were cleared after a chunk was scored and before it
+    # was written, so that chunk's rows came out as "other, 0.0, neutral".
+    from commands import analysis
+
+    monkeypatch.setattr(analysis, "CHUNK_ROWS", 3)
+    monkeypatch.setattr(analysis, "MAX_REMEMBERED", 2)
+    small, large = tmp_path / "small.csv", tmp_path / "large.csv"
+    main(["sentiment", str(answers_csv), "--text-column", "Отговор", "--out", str(small)])
+    monkeypatch.setattr(analysis, "MAX_REMEMBERED", 10_000)
+    main(["sentiment", str(answers_csv), "--text-column", "Отговор", "--out", str(large)])
+    assert _read(small) == _read(large)
+    by_text = {r[1]: r for r in _read(small)[1:]}
+    assert by_text["The address field rejected my block number."][3:6:2] == ["en", "negative"]
+    assert by_text["😡😡"][5] == "negative"
