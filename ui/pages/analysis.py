@@ -138,6 +138,7 @@ def render() -> None:
     with database().read() as session:
         fingerprint = feedback_fingerprint(session, iteration_id)
         board = theme_board(session, context.prototype.id, iteration_id)
+        steps = journey_steps(session, context.prototype.life_event_id)
     items = _feedback(iteration_id, fingerprint)
     st.caption(iteration_label(context.iteration))
     if not items:
@@ -158,8 +159,6 @@ def render() -> None:
     flash = st.session_state.pop(state.ANALYSIS_FLASH, None)
     if flash:
         st.success(flash)
-    with database().read() as session:
-        steps = journey_steps(session, _life_event(context))
     chosen = analysis_filters.filters(items, steps)
     view = board_view(items, board, chosen)
     counts = st.columns(4)
@@ -184,10 +183,6 @@ def render() -> None:
         editing = st.session_state.pop(state.ANALYSIS_EDIT, None)
         if editing is not None:
             analysis_curation.edit_dialog(board, items, editing, actor)
-
-
-def _life_event(context: WorkContext) -> int:
-    return context.prototype.life_event_id
 
 
 def _file_name(context: WorkContext) -> str:
