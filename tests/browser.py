@@ -29,6 +29,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PHONE = {"width": 390, "height": 844}
+DESK = {"width": 1400, "height": 1000}
 
 
 def _free_port() -> int:
@@ -103,6 +104,16 @@ def phone(chromium):
     context = chromium.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="bg-BG")
     page = context.new_page()
     page.set_default_timeout(20_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def desk(chromium):
+    """A page on a wide desktop viewport that accepts downloads (60 s for a busy machine)."""
+    context = chromium.new_context(viewport=DESK, locale="bg-BG", accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
     yield page
     context.close()
 

@@ -14,20 +14,11 @@ from sqlalchemy import func, select
 
 from storage.schema import Theme, ThemeAnalysis
 from tests.accounts import PASSWORD, ensure_user
+from tests.browser import DESK as DESKTOP
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 SHOTS = Path(__file__).resolve().parents[1] / "benchmarks" / "out"
-DESKTOP = {"width": 1400, "height": 1000}
 expect.set_options(timeout=60_000)
-
-
-@pytest.fixture
-def desk(chromium):
-    context = chromium.new_context(viewport=DESKTOP, locale="bg-BG", accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    yield page
-    context.close()
 
 
 def _shot(page, name: str, height: int = 2600) -> None:
