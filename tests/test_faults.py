@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from fault_survey import Server, open_token, run_faults, verify  # noqa: E402
-from fuzz_importers import rich_definition  # noqa: E402
+from fuzz_seeds import rich_definition  # noqa: E402
 from streamlit_client import Citizen  # noqa: E402
 
 from storage.schema import Answer, Response  # noqa: E402
